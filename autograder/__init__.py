@@ -1,0 +1,1 @@
+"""dlbio-course grading toolkit: sandboxed execution, graders, reports, CLI, quizzes."""

@@ -1,0 +1,1 @@
+"""The course data layer."""

@@ -1,0 +1,229 @@
+"""The only grading code that runs beside student code, inside the sandbox.
+
+It executes, calls and serializes; it never judges. The trusted side sends a request as JSON text
+(``serve``), this module decodes its plain data, calls into the student's namespace, and publishes
+the reply as JSON text under one MIME type. Everything it returns is plain data: ``None``, bools,
+numbers, strings, lists, tuples, dicts, numpy arrays and torch tensors (as ``.npy`` bytes, never
+pickle). Any other object stays here in ``_objects`` and crosses over as a handle number.
+
+Student code can patch anything in this module; that can only change what the student's own
+reply says, and every reply is judged on the trusted side against inputs the student never saw.
+The same encode/decode pair is used by the trusted side (``autograder.student``), with
+``np.load(allow_pickle=False)``, so a reply can never execute code there.
+"""
+import base64
+import importlib
+import io
+import json
+import math
+
+import numpy as np
+
+REPLY_MIME = "application/x.dlbio-reply+text"
+MAX_DEPTH = 32
+# Only these libraries may be reached by name from the trusted side ("make" an optimizer,
+# a DataLoader, a loss function...). Student names are reached through the namespace instead.
+IMPORTABLE_ROOTS = ("torch", "numpy", "builtins", "math")
+
+_objects = {}
+
+
+class EncodingError(ValueError):
+    """A value that is not plain data (or is too deep) where plain data was required."""
+
+
+def _npy_bytes(array):
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _npy_array(text):
+    return np.load(io.BytesIO(base64.b64decode(text.encode("ascii"))), allow_pickle=False)
+
+
+def _keep(value):
+    handle = len(_objects) + 1
+    _objects[handle] = value
+    return {"$handle": handle, "type": f"{type(value).__module__}.{type(value).__qualname__}",
+            "repr": _short_repr(value)}
+
+
+def _short_repr(value):
+    try:
+        text = repr(value)
+    except Exception as error:  # a student's __repr__ may raise anything
+        text = f"<unprintable {type(value).__name__}: {type(error).__name__}>"
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _refuse(value):
+    raise EncodingError(f"{type(value).__name__} is not plain data")
+
+
+def encode(value, other=_refuse, depth=0):
+    """Turn ``value`` into JSON-ready plain data; ``other(value)`` encodes anything else.
+
+    Inside the sandbox ``other`` is ``_keep`` (the object stays here, a handle crosses over);
+    on the trusted side it only accepts handles, so nothing but plain data is ever sent.
+    """
+    if depth > MAX_DEPTH:
+        raise EncodingError("nested too deeply")
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) < 2**63 else {"$bigint": str(value)}
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"$float": repr(value)}
+    if isinstance(value, (list, tuple, dict)):
+        return _encode_container(value, other, depth)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biufc":
+        return {"$ndarray": _npy_bytes(value)}
+    if isinstance(value, np.generic) and value.dtype.kind in "biufc":
+        return {"$npscalar": _npy_bytes(np.asarray(value))}
+    torch = _torch_if_loaded()
+    if torch is not None:
+        if isinstance(value, torch.Tensor):
+            return _encode_tensor(torch, value)
+        if isinstance(value, torch.Size):
+            return {"$tuple": [int(n) for n in value]}
+        if isinstance(value, torch.dtype):
+            return {"$torch_dtype": str(value)}
+    return other(value)
+
+
+def _encode_container(value, other, depth):
+    if isinstance(value, dict):
+        return {"$dict": [[encode(k, _refuse, depth + 1), encode(v, other, depth + 1)]
+                          for k, v in value.items()]}
+    items = [encode(item, other, depth + 1) for item in value]
+    return items if type(value) is list else {"$tuple": items}
+
+
+def _encode_tensor(torch, tensor):
+    detached = tensor.detach().cpu()
+    dtype = str(tensor.dtype)
+    if detached.dtype == torch.bfloat16:
+        detached = detached.float()
+    return {"$tensor": _npy_bytes(detached.resolve_conj().resolve_neg().numpy()),
+            "dtype": dtype, "requires_grad": bool(tensor.requires_grad),
+            "has_grad_fn": tensor.grad_fn is not None}
+
+
+def _kept_object(reference):
+    return _objects[reference["$handle"]]
+
+
+def decode(data, resolve_handle=_kept_object, depth=0):
+    """Inverse of ``encode``; ``resolve_handle`` turns a ``{"$handle": n, ...}`` into an object."""
+    if depth > MAX_DEPTH:
+        raise EncodingError("nested too deeply")
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return [decode(item, resolve_handle, depth + 1) for item in data]
+    if not isinstance(data, dict) or len(data) == 0:
+        raise EncodingError("malformed value")
+    tag = next(iter(data))
+    if tag == "$tuple":
+        return tuple(decode(item, resolve_handle, depth + 1) for item in data["$tuple"])
+    if tag == "$dict":
+        return {decode(key, resolve_handle, depth + 1): decode(value, resolve_handle, depth + 1)
+                for key, value in data["$dict"]}
+    if tag == "$bigint":
+        return int(data["$bigint"])
+    if tag == "$float":
+        return float(data["$float"])
+    if tag == "$ndarray":
+        return _npy_array(data["$ndarray"])
+    if tag == "$npscalar":
+        return _npy_array(data["$npscalar"])[()]
+    if tag == "$tensor":
+        import torch
+        tensor = torch.from_numpy(_npy_array(data["$tensor"]).copy())
+        dtype = getattr(torch, data.get("dtype", "").replace("torch.", ""), None)
+        if isinstance(dtype, torch.dtype):
+            tensor = tensor.to(dtype)
+        if data.get("requires_grad") and tensor.is_floating_point():
+            tensor.requires_grad_(True)
+        return tensor
+    if tag == "$torch_dtype":
+        import torch
+        return getattr(torch, data["$torch_dtype"].replace("torch.", ""))
+    if tag == "$handle":
+        return resolve_handle(data)
+    raise EncodingError(f"unknown tag {tag!r}")
+
+
+def _torch_if_loaded():
+    import sys
+    return sys.modules.get("torch")
+
+
+def _resolve_target(target, namespace):
+    """The callable or object a request names: a student name, a kept object, or a library path."""
+    kind, value = target
+    if kind == "name":
+        if value not in namespace:
+            raise LookupError(value)
+        return namespace[value]
+    if kind == "handle":
+        return _objects[value]
+    if kind == "import":
+        module_path, _, attribute = value.rpartition(".")
+        if module_path.split(".")[0] not in IMPORTABLE_ROOTS:
+            raise PermissionError(value)
+        return getattr(importlib.import_module(module_path), attribute)
+    raise ValueError(f"unknown target kind {kind!r}")
+
+
+def _error(kind, error=None):
+    reply = {"status": kind}
+    if error is not None:
+        reply["type"] = type(error).__name__
+        reply["message"] = _short_repr(error) if not str(error) else str(error)[:1000]
+    return reply
+
+
+def handle(request, namespace):
+    """Carry out one request; return the reply dict.
+
+    ``request``: ``{"op": "get" | "getattr" | "call", "target": [kind, name], "attr": str | None,
+    "args": encoded list, "kwargs": encoded dict, "keep": bool}``; ``keep`` returns a handle even
+    for plain results, so the trusted side can look at them further (``grad``, ``grad_fn``...).
+    """
+    try:
+        subject = _resolve_target(request["target"], namespace)
+    except LookupError as error:
+        return _error("missing", error)
+    op = request["op"]
+    try:
+        if op == "get":
+            value = subject
+        elif op == "getattr":
+            value = getattr(subject, request["attr"])
+        elif op == "call":
+            function = getattr(subject, request["attr"]) if request.get("attr") else subject
+            value = function(*decode(request["args"]), **decode(request["kwargs"]))
+        else:
+            return _error("bad_request", ValueError(op))
+    except NotImplementedError as error:
+        return _error("not_implemented", error)
+    except MemoryError as error:
+        return _error("memory", error)
+    except BaseException as error:  # student code may raise anything, SystemExit included
+        return _error("exception", error)
+    try:
+        encoded = _keep(value) if request.get("keep") else encode(value, _keep)
+        return {"status": "ok", "value": encoded}
+    except BaseException as error:
+        return _error("unserializable", error)
+
+
+def serve(request_text):
+    """Kernel entry point: decode the request, run it, publish the reply under REPLY_MIME."""
+    from IPython import get_ipython
+    from IPython.display import publish_display_data
+
+    reply = handle(json.loads(request_text), get_ipython().user_ns)
+    publish_display_data({REPLY_MIME: json.dumps(reply)})

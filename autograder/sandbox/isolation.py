@@ -1,0 +1,153 @@
+"""How a sandboxed kernel is started: bubblewrap where it works, a weaker fallback elsewhere.
+
+bubblewrap gives the kernel a read-only system, a private home and /tmp, no network, and its own
+PID namespace (every process it starts dies with it). The course folder, ``source/``,
+``solutions/`` and the graders are simply not mounted. Resource limits are rlimits set before
+the kernel starts, under a dedicated unprivileged user when we run as root.
+"""
+import functools
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+SANDBOX_UID = 65534  # "nobody": rlimits on processes only hold for an unprivileged user
+HOME = "/home/student"
+HARNESS = "/opt/dlbio"
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """The isolation this machine supports: ``mode`` is "bubblewrap" or "fallback"."""
+
+    mode: str
+    reason: str
+
+    @property
+    def is_security_boundary(self):
+        return self.mode == "bubblewrap"
+
+
+@functools.lru_cache(maxsize=1)
+def detect():
+    """Probe once whether bubblewrap can start a sandbox here, and say why if not."""
+    if os.environ.get("DLBIO_SANDBOX") == "fallback":
+        return Isolation("fallback", "DLBIO_SANDBOX=fallback is set")
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return Isolation("fallback", "bubblewrap (bwrap) is not installed")
+    probe = [bwrap, *_namespace_args(), "--ro-bind", "/", "/", "--proc", "/proc",
+             "--dev", "/dev", "--", "true"]
+    try:
+        result = subprocess.run(probe, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return Isolation("fallback", f"bwrap could not start: {error}")
+    if result.returncode != 0:
+        return Isolation("fallback", f"bwrap cannot create namespaces here: "
+                                     f"{result.stderr.strip() or result.returncode}")
+    return Isolation("bubblewrap", f"{bwrap} works (user, PID, network namespaces)")
+
+
+def _namespace_args():
+    user = [] if os.geteuid() == 0 else ["--unshare-user"]
+    return [*user, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+            "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+
+
+def kernel_command(isolation, harness_dir, workspace, runtime_dir, connection_file):
+    """The argv that starts an ipykernel for student code.
+
+    harness_dir: holds ``dlbio_inside.py`` and ``lib/`` (the student-visible course data layer);
+    workspace: the private home and working directory; runtime_dir: connection file and IPC
+    sockets, mounted at the same path inside so both sides can name the sockets alike.
+    """
+    python = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file),
+              "--HistoryManager.hist_file=:memory:"]
+    if isolation.mode != "bubblewrap":
+        return python
+    mounts = []
+    for path in SYSTEM_DIRS:
+        if os.path.islink(path):
+            mounts += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            mounts += ["--ro-bind", path, path]
+    mounts += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    python_prefixes = {sys.base_prefix, sys.prefix,
+                       os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))}
+    binds = [("--ro-bind", prefix, prefix) for prefix in sorted(python_prefixes)]
+    binds += [("--bind", str(workspace), HOME), ("--ro-bind", str(harness_dir), HARNESS),
+              ("--bind", str(runtime_dir), str(runtime_dir))]
+    for option, source, destination in binds:
+        # bwrap makes missing parents 0700, like the host's /root: make them traversable.
+        for parent in reversed(Path(destination).parents[:-1]):
+            if str(parent) != "/tmp":
+                mounts += ["--perms", "0755", "--dir", str(parent)]
+        mounts += [option, source, destination]
+    mounts += ["--chdir", HOME]
+    drop_user = []
+    if os.geteuid() == 0:
+        drop_user = [shutil.which("setpriv") or "/usr/bin/setpriv",
+                     f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}", "--clear-groups",
+                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+    return [shutil.which("bwrap"), *_namespace_args(), *mounts, "--", *drop_user, *python]
+
+
+def kernel_environment(isolation, harness_dir, workspace):
+    """A scrubbed environment: nothing of the grader's own environment leaks into the kernel."""
+    home = HOME if isolation.mode == "bubblewrap" else str(workspace)
+    harness = HARNESS if isolation.mode == "bubblewrap" else str(harness_dir)
+    return {
+        "PATH": f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": home,
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": f"{harness}/lib",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLCONFIGDIR": f"{home}/.matplotlib",
+        "DLBIO_HARNESS": harness,
+    }
+
+
+def prepare_private_dir(path):
+    """Let the sandbox user own a folder it must write to (workspace, runtime sockets)."""
+    if os.geteuid() == 0:
+        for root, dirs, files in os.walk(path):
+            for name in [root, *(os.path.join(root, entry) for entry in dirs + files)]:
+                os.lchown(name, SANDBOX_UID, SANDBOX_UID)
+    else:
+        os.chmod(path, 0o700)
+
+
+def _processes_of(uid):
+    """Threads count against RLIMIT_NPROC, so count every task of ``uid``."""
+    count = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields_by_name = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if fields_by_name.get("Uid", "").split()[:1] == [str(uid)]:
+            count += int(fields_by_name.get("Threads", "1"))
+    return count
+
+
+def rlimit_setter(limits):
+    """A ``preexec_fn`` that applies ``limits`` to the kernel (and so to all its children)."""
+    uid = SANDBOX_UID if os.geteuid() == 0 else os.geteuid()
+    processes = limits.processes + _processes_of(uid)
+
+    def apply():
+        for name, value in ((resource.RLIMIT_AS, limits.memory_bytes),
+                            (resource.RLIMIT_CPU, limits.cpu_seconds),
+                            (resource.RLIMIT_FSIZE, limits.file_bytes),
+                            (resource.RLIMIT_NPROC, processes),
+                            (resource.RLIMIT_CORE, 0)):
+            resource.setrlimit(name, (value, value))
+
+    return apply

@@ -1,0 +1,314 @@
+"""One sandboxed ipykernel that runs one student notebook, and the only channel to it.
+
+The trusted side talks to the kernel over ZMQ (IPC sockets in a private folder). It executes
+the notebook's cells with nbclient (so outputs look as they do in JupyterLab) and sends grader
+requests as JSON text to ``dlbio_inside.serve``; the reply comes back as JSON text. A cell or
+request that runs too long, floods its output or kills the kernel costs only itself: the kernel
+is killed, restarted, and the cells that ran before are replayed.
+"""
+import asyncio
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from queue import Empty
+
+import nbformat
+from jupyter_client.asynchronous.client import AsyncKernelClient
+from jupyter_client.connect import write_connection_file
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+from . import isolation as isolation_module
+from .inside import REPLY_MIME
+
+INSIDE_MODULE = Path(__file__).with_name("inside.py")
+STUDENT_LIBRARY = Path(__file__).resolve().parents[1] / "data"
+BOOTSTRAP = ("import sys as _dlbio_sys\n"
+             "_dlbio_sys.path.insert(0, __import__('os').environ['DLBIO_HARNESS'])\n"
+             "import dlbio_inside\n"
+             "del _dlbio_sys\n")
+REPLY_BYTES = 64 * 1024 * 1024
+START_SECONDS = 60
+
+
+class SandboxFailure(Exception):
+    """Student code could not be run to the end: ``kind`` says why, ``message`` tells the student.
+
+    kind: "timeout", "died", "output_flood", "no_reply", "start_failed".
+    """
+
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+@dataclass
+class CellRun:
+    """How one notebook cell ended: status "ok", "error", or a SandboxFailure kind."""
+
+    status: str
+    message: str = ""
+
+
+class _SandboxClient(AsyncKernelClient):
+    """A kernel client whose liveness is the sandbox process itself, not heartbeats."""
+
+    process = None
+
+    async def is_alive(self):
+        return self.process is not None and self.process.poll() is None
+
+
+class _CellRunner(NotebookClient):
+    """nbclient, with every output counted against the notebook's output budget."""
+
+    kernel = None
+
+    def output(self, outs, msg, display_id, cell_index):
+        self.kernel.count_output(msg["content"])
+        return super().output(outs, msg, display_id, cell_index)
+
+
+def _describe_death(returncode, limits):
+    if returncode is None:
+        return "the kernel stopped responding"
+    signal_number = -returncode if returncode < 0 else returncode - 128
+    if signal_number == signal.SIGXCPU:
+        return f"it used more than its {limits.cpu_seconds} s of CPU time"
+    if signal_number == signal.SIGSEGV:
+        return "it crashed (segmentation fault)"
+    if signal_number == signal.SIGKILL:
+        return "it was killed (out of memory, or a kill signal)"
+    if 0 < signal_number < 64 and returncode != 0 and (returncode < 0 or returncode > 128):
+        return f"it was stopped by signal {signal.Signals(signal_number).name}"
+    return f"the kernel process exited (exit status {returncode})"
+
+
+class SandboxKernel:
+    """A restartable sandboxed kernel for one notebook.
+
+    limits: ``Limits``; files_dir: a folder whose regular files are copied into the private home
+    (the submission's data files), or None.
+    """
+
+    def __init__(self, limits, files_dir=None, isolation=None):
+        self.limits = limits
+        self.files_dir = Path(files_dir) if files_dir else None
+        self.isolation = isolation or isolation_module.detect()
+        self.output_bytes = 0
+        self.flooded = False
+        self.process = None
+        self.client = None
+        self._replay = []
+        self._loop = asyncio.new_event_loop()
+        self._root = None
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def start(self):
+        self._root = Path(tempfile.mkdtemp(prefix="dlbio-sandbox-"))
+        os.chmod(self._root, 0o755)
+        harness, workspace, runtime = (self._root / name for name in ("harness", "home", "run"))
+        self._build_harness(harness)
+        self._build_workspace(workspace)
+        runtime.mkdir()
+        connection = runtime / "kernel.json"
+        write_connection_file(str(connection), transport="ipc", ip=str(runtime / "zmq"),
+                              key=secrets.token_hex(16).encode(), shell_port=1, iopub_port=2,
+                              stdin_port=3, control_port=4, hb_port=5)
+        isolation_module.prepare_private_dir(workspace)
+        isolation_module.prepare_private_dir(runtime)
+        command = isolation_module.kernel_command(self.isolation, harness, workspace, runtime,
+                                                  connection)
+        log = open(self._root / "kernel.log", "wb")
+        self.process = subprocess.Popen(
+            command, env=isolation_module.kernel_environment(self.isolation, harness, workspace),
+            cwd=workspace, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            preexec_fn=isolation_module.rlimit_setter(self.limits))
+        log.close()
+        self.client = _SandboxClient()
+        self.client.load_connection_file(str(connection))
+        self.client.process = self.process
+        self.client.start_channels()
+        try:
+            self._run(self.client.wait_for_ready(timeout=START_SECONDS))
+            self._run(self._execute_quietly(BOOTSTRAP, START_SECONDS))
+        except (RuntimeError, SandboxFailure) as error:
+            log_tail = (self._root / "kernel.log").read_text(errors="replace")[-2000:]
+            self.close()
+            raise SandboxFailure("start_failed", f"the sandboxed kernel did not start: {error}\n"
+                                                 f"{log_tail}") from None
+
+    def _build_harness(self, harness):
+        """The read-only folder the kernel sees at /opt/dlbio: our inside module and data layer."""
+        (harness / "lib" / "autograder").mkdir(parents=True)
+        shutil.copy(INSIDE_MODULE, harness / "dlbio_inside.py")
+        (harness / "lib" / "autograder" / "__init__.py").write_text(
+            '"""The course data layer, as student notebooks see it."""\n')
+        shutil.copytree(STUDENT_LIBRARY, harness / "lib" / "autograder" / "data",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+
+    def _build_workspace(self, workspace):
+        """The private home: a copy of the submission's regular files (links are not followed)."""
+        workspace.mkdir()
+        if self.files_dir is None:
+            return
+        for path in sorted(self.files_dir.rglob("*")):
+            relative = path.relative_to(self.files_dir)
+            if path.is_symlink() or any(part.startswith(".ipynb_checkpoints")
+                                        for part in relative.parts):
+                continue
+            if path.is_dir():
+                (workspace / relative).mkdir(parents=True, exist_ok=True)
+            elif path.is_file():
+                (workspace / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, workspace / relative)
+
+    def close(self):
+        """Kill the sandbox (its PID namespace takes every student process with it)."""
+        if self.client is not None:
+            self.client.stop_channels()
+            self.client = None
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.kill(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
+
+    def shutdown(self):
+        """Close the sandbox and the event loop; the object cannot be used afterwards."""
+        self.close()
+        self._loop.close()
+
+    def restart(self):
+        """A fresh kernel with the cells that ran before replayed (their outputs discarded)."""
+        self.close()
+        self.start()
+        for source in self._replay:
+            try:
+                self._run(self._execute_quietly(source, self.limits.cell_seconds))
+            except SandboxFailure:
+                self.close()
+                self.start()
+                return
+
+    @property
+    def alive(self):
+        return self.process is not None and self.process.poll() is None
+
+    # -- notebook cells ------------------------------------------------------------------------
+
+    def run_cell(self, notebook, index):
+        """Execute ``notebook.cells[index]`` in place (outputs filled in); return a CellRun."""
+        cell = notebook.cells[index]
+        if not self.alive:
+            self.restart()
+        runner = _CellRunner(notebook, timeout=self.limits.cell_seconds, allow_errors=True,
+                             interrupt_on_timeout=False, raise_on_iopub_timeout=False,
+                             iopub_timeout=5, record_timing=False)
+        runner.kernel = self
+        runner.kc = self.client
+        try:
+            self._run(runner.async_execute_cell(cell, index, store_history=True))
+        except CellTimeoutError:
+            return self._fail(cell, "timeout",
+                              f"this cell ran longer than {self.limits.cell_seconds:g} s")
+        except (DeadKernelError, SandboxFailure, asyncio.CancelledError):
+            reason = self._death_reason()
+            return self._fail(cell, "output_flood" if self.flooded else "died", reason)
+        self._replay.append(cell.source)
+        errors = [out for out in cell.outputs if out.output_type == "error"]
+        if errors:
+            return CellRun("error", f"{errors[0].ename}: {errors[0].evalue}")
+        return CellRun("ok")
+
+    def _fail(self, cell, status, message):
+        """Record a failed cell as an error output the student can read, then restart."""
+        cell.outputs.append(nbformat.v4.new_output(
+            "error", ename="GradingLimit", evalue=message,
+            traceback=[f"GradingLimit: {message}; the kernel was restarted and the cells "
+                       f"before this one were run again."]))
+        self.flooded = False
+        self.restart()
+        return CellRun(status, message)
+
+    def _death_reason(self):
+        if self.flooded:
+            return f"it printed more than {self.limits.output_bytes // 1024} KiB of output"
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
+        return _describe_death(self.process.poll() if self.process else None, self.limits)
+
+    def count_output(self, content):
+        """Add one output message to the budget; past it, kill the kernel to stop the flood."""
+        self.output_bytes += len(json.dumps(content.get("data", content.get("text", ""))))
+        if self.output_bytes > self.limits.output_bytes and not self.flooded:
+            self.flooded = True
+            if self.process is not None and self.process.poll() is None:
+                os.kill(self.process.pid, signal.SIGKILL)
+
+    # -- grader requests ---------------------------------------------------------------------
+
+    def request(self, request, timeout):
+        """Send one request (a JSON-ready dict) to ``dlbio_inside.handle``; return its reply."""
+        if not self.alive:
+            self.restart()
+        code = f"__import__('dlbio_inside').serve({json.dumps(request)!r})"
+        try:
+            replies = self._run(self._execute_quietly(code, timeout))
+        except SandboxFailure:
+            self.flooded = False
+            self.restart()
+            raise
+        if not replies:
+            raise SandboxFailure("no_reply", "your code did not let the grader's call return "
+                                             "(did it replace or hide IPython's display?)")
+        return json.loads(replies[-1])
+
+    async def _execute_quietly(self, code, timeout):
+        """Run ``code`` without recording it; return the replies it published (JSON texts)."""
+        message_id = self.client.execute(code, store_history=False, allow_stdin=False,
+                                         stop_on_error=False)
+        deadline = time.monotonic() + timeout
+        replies = []
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise SandboxFailure("timeout", f"it ran longer than {timeout:g} s")
+            try:
+                message = await self.client.get_iopub_msg(timeout=min(remaining, 0.5))
+            except Empty:
+                if not self.alive:
+                    raise SandboxFailure("output_flood" if self.flooded else "died",
+                                         self._death_reason()) from None
+                continue
+            if message["parent_header"].get("msg_id") != message_id:
+                continue
+            kind, content = message["msg_type"], message["content"]
+            if kind == "status" and content["execution_state"] == "idle":
+                return replies
+            data = content.get("data", {}) if kind == "display_data" else {}
+            if REPLY_MIME in data and len(data[REPLY_MIME]) <= REPLY_BYTES:
+                replies.append(data[REPLY_MIME])
+            elif kind in ("stream", "display_data", "execute_result", "error"):
+                self.count_output(content)
+                if self.flooded:
+                    raise SandboxFailure("output_flood", self._death_reason())
+
+    def _run(self, coroutine):
+        return self._loop.run_until_complete(coroutine)

@@ -1,0 +1,30 @@
+"""Resource limits for one student notebook, with the defaults the reference notebooks fit in."""
+from dataclasses import dataclass, fields, replace
+
+GiB = 1024**3
+MiB = 1024**2
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one student notebook may use while it is graded.
+
+    Wall-clock limits are enforced by the trusted side (it kills the sandbox); the others are
+    kernel rlimits, so they hold for every process the student's code starts.
+    """
+
+    cell_seconds: float = 120.0  # wall time for one notebook cell
+    call_seconds: float = 30.0  # wall time for one call that a grader makes into student code
+    cpu_seconds: int = 1200  # CPU time of each sandboxed process (RLIMIT_CPU)
+    memory_bytes: int = 4 * GiB  # address space of each sandboxed process (RLIMIT_AS)
+    processes: int = 128  # processes and threads of the sandbox user (RLIMIT_NPROC)
+    file_bytes: int = 64 * MiB  # largest file the student's code may write (RLIMIT_FSIZE)
+    output_bytes: int = 4 * MiB  # text and images one notebook run may print or display
+
+    def with_overrides(self, overrides):
+        """A copy with ``overrides`` (a dict of field name to value) applied; unknown names fail."""
+        known = {field.name for field in fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ValueError(f"unknown limit(s) {unknown}; known limits are {sorted(known)}")
+        return replace(self, **overrides)
