@@ -188,17 +188,19 @@ def _error(kind, error=None):
 def handle(request, namespace):
     """Carry out one request; return the reply dict.
 
-    ``request``: ``{"op": "get" | "getattr" | "call", "target": [kind, name], "attr": str | None,
+    ``request``: ``{"op": "put" | "get" | "getattr" | "call", "target": [kind, name], "attr": str | None,
     "args": encoded list, "kwargs": encoded dict, "keep": bool}``; ``keep`` returns a handle even
     for plain results, so the trusted side can look at them further (``grad``, ``grad_fn``...).
     """
-    try:
-        subject = _resolve_target(request["target"], namespace)
-    except LookupError as error:
-        return _error("missing", error)
     op = request["op"]
     try:
-        if op == "get":
+        subject = None if op == "put" else _resolve_target(request["target"], namespace)
+    except LookupError as error:
+        return _error("missing", error)
+    try:
+        if op == "put":
+            value = decode(request["args"])[0]
+        elif op == "get":
             value = subject
         elif op == "getattr":
             value = getattr(subject, request["attr"])

@@ -105,6 +105,7 @@ class SandboxKernel:
         self.isolation = isolation or isolation_module.detect()
         self.output_bytes = 0
         self.flooded = False
+        self.generation = 0  # counts starts: objects kept by an earlier kernel are gone
         self.process = None
         self.client = None
         self._replay = []
@@ -114,6 +115,7 @@ class SandboxKernel:
     # -- life cycle -------------------------------------------------------------------------
 
     def start(self):
+        self.generation += 1
         self._root = Path(tempfile.mkdtemp(prefix="dlbio-sandbox-"))
         os.chmod(self._root, 0o755)
         harness, workspace, runtime = (self._root / name for name in ("harness", "home", "run"))

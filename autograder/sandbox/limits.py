@@ -15,6 +15,7 @@ class Limits:
 
     cell_seconds: float = 120.0  # wall time for one notebook cell
     call_seconds: float = 30.0  # wall time for one call that a grader makes into student code
+    exercise_seconds: float = 120.0  # wall time for all calls of one exercise together
     cpu_seconds: int = 1200  # CPU time of each sandboxed process (RLIMIT_CPU)
     memory_bytes: int = 4 * GiB  # address space of each sandboxed process (RLIMIT_AS)
     processes: int = 128  # processes and threads of the sandbox user (RLIMIT_NPROC)

@@ -1,0 +1,6 @@
+"""``python -m autograder``: the same command line as ``autograder``."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,183 @@
+"""Comparisons that graders use: each failed one says what was expected, what came back, and why.
+
+A grader check is a pytest test marked with ``@exercise("name")``. It calls the student's code
+through ``student`` (plain data in and out), computes the expected value with ``solutions``,
+and compares with the ``expect_*`` functions below. A failed comparison raises ``CheckFailed``,
+which becomes a ``CheckResult`` with the hint that fits the mistake best.
+"""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from .student import Handle
+
+
+def exercise(name, weight=1.0):
+    """Mark a grader test as one check of exercise ``name`` (worth ``weight`` of its points)."""
+    return pytest.mark.exercise(name, weight=weight)
+
+
+class CheckFailed(AssertionError):
+    """A check that student code did not pass; the fields become the student's feedback."""
+
+    def __init__(self, expected="", got="", hint=""):
+        super().__init__(f"expected {expected}, got {got}")
+        self.expected = expected
+        self.got = got
+        self.hint = hint
+
+
+def describe(value, values=4):
+    """A short description of a value: type, dtype, shape and its first few numbers."""
+    if isinstance(value, Handle):
+        return f"a {value.type_name.rsplit('.', 1)[-1]} object ({value.summary})"
+    if isinstance(value, torch.Tensor):
+        return (f"tensor of shape {tuple(value.shape)}, {str(value.dtype).replace('torch.', '')}"
+                f"{_first_values(value.detach().reshape(-1).tolist(), values)}")
+    if isinstance(value, np.ndarray):
+        return (f"numpy array of shape {value.shape}, {value.dtype}"
+                f"{_first_values(value.reshape(-1).tolist(), values)}")
+    if isinstance(value, (list, tuple)):
+        kind = type(value).__name__
+        inner = ", ".join(describe(item, 2) if not _is_number(item) else _number(item)
+                          for item in value[:values])
+        more = ", ..." if len(value) > values else ""
+        return f"{kind} of length {len(value)}: [{inner}{more}]"
+    if _is_number(value):
+        return f"{type(value).__name__} {_number(value)}"
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number(value):
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _first_values(numbers, count):
+    if not numbers:
+        return ""
+    shown = ", ".join(_number(number) if _is_number(number) else str(number)
+                      for number in numbers[:count])
+    return f": [{shown}{', ...' if len(numbers) > count else ''}]"
+
+
+def as_tensor(value, what="your result"):
+    """``value`` as a float64 tensor for comparison, or CheckFailed if it is not numeric."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().to(torch.float64)
+    try:
+        return torch.as_tensor(np.asarray(value, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise CheckFailed(expected="numbers (a tensor, a float or a list of floats)",
+                          got=describe(value), hint=f"{what} should be numeric.") from None
+
+
+def expect_tensor(got, shape=None, dtype=None, hint=""):
+    """A torch tensor, with ``shape`` (a tuple) and ``dtype`` (a torch.dtype) when given."""
+    if not isinstance(got, torch.Tensor):
+        raise CheckFailed(expected=f"a torch tensor{f' of shape {shape}' if shape else ''}",
+                          got=describe(got),
+                          hint=hint or "Return a torch tensor (build it with torch operations).")
+    if shape is not None and tuple(got.shape) != tuple(shape):
+        raise CheckFailed(expected=f"a tensor of shape {tuple(shape)}", got=describe(got),
+                          hint=hint or "Check which dimensions your result should have.")
+    if dtype is not None and got.dtype != dtype:
+        raise CheckFailed(expected=f"dtype {str(dtype).replace('torch.', '')}", got=describe(got),
+                          hint=hint or f"Convert with .to({dtype}).")
+
+
+def is_close(got, expected, rtol=1e-4, atol=1e-5):
+    """True when two numeric values have the same shape and all entries agree within tolerance."""
+    try:
+        got_tensor, expected_tensor = as_tensor(got), as_tensor(expected)
+    except CheckFailed:
+        return False
+    if got_tensor.shape != expected_tensor.shape:
+        return False
+    return bool(torch.allclose(got_tensor, expected_tensor, rtol=rtol, atol=atol, equal_nan=False))
+
+
+def expect_close(got, expected, hint, rtol=1e-4, atol=1e-5, mistakes=()):
+    """``got`` equals ``expected`` within tolerance, in shape and values.
+
+    mistakes: pairs ``(value, hint)``: what a typical wrong implementation would return on the
+    same input, and the hint that names that mistake. The first one that matches ``got`` wins.
+    """
+    if is_close(got, expected, rtol, atol):
+        return
+    for mistaken_value, mistake_hint in mistakes:
+        if is_close(got, mistaken_value, rtol, atol):
+            raise CheckFailed(expected=describe(expected), got=describe(got), hint=mistake_hint)
+    got_tensor = as_tensor(got)
+    expected_shape = tuple(as_tensor(expected).shape)
+    if tuple(got_tensor.shape) != expected_shape:
+        raise CheckFailed(expected=describe(expected), got=describe(got),
+                          hint=f"The shape should be {expected_shape}. {hint}".strip())
+    if not bool(torch.isfinite(got_tensor).all()):
+        raise CheckFailed(expected=describe(expected), got=describe(got),
+                          hint=f"Your result contains nan or inf. {hint}".strip())
+    raise CheckFailed(expected=describe(expected), got=describe(got), hint=hint)
+
+
+def expect_equal(got, expected, hint, mistakes=()):
+    """Exact equality for ints, strings, tuples (``mistakes`` as in ``expect_close``)."""
+    if _equal(got, expected):
+        return
+    for mistaken_value, mistake_hint in mistakes:
+        if _equal(got, mistaken_value):
+            raise CheckFailed(expected=describe(expected), got=describe(got), hint=mistake_hint)
+    raise CheckFailed(expected=describe(expected), got=describe(got), hint=hint)
+
+
+def _equal(got, expected):
+    if isinstance(expected, torch.Tensor):
+        return (isinstance(got, torch.Tensor) and got.shape == expected.shape
+                and got.dtype == expected.dtype and bool(torch.equal(got, expected)))
+    if isinstance(expected, float) and _is_number(got):
+        return math.isclose(got, expected, rel_tol=1e-9)
+    return type(got) is type(expected) and got == expected or (
+        _is_number(got) and _is_number(expected) and got == expected)
+
+
+def expect(condition, expected, got, hint):
+    """A behaviour check judged on the trusted side: ``condition`` must hold."""
+    if not condition:
+        raise CheckFailed(expected=expected, got=got, hint=hint)
+
+
+def expect_raises(student, name, args, exception_type, hint, message_contains=()):
+    """Calling student ``name(*args)`` raises ``exception_type`` whose message names each of
+    ``message_contains`` (e.g. the bad character and its position)."""
+    from .student import StudentError
+
+    try:
+        result = student.call(name, *args)
+    except StudentError as error:
+        if error.kind != "exception":
+            raise
+        if error.exception_type != exception_type:
+            raise CheckFailed(expected=f"a {exception_type}", got=error.message,
+                              hint=hint) from None
+        missing = [text for text in message_contains if str(text) not in error.message]
+        if missing:
+            raise CheckFailed(expected=f"a {exception_type} whose message mentions "
+                                       f"{', '.join(map(str, message_contains))}",
+                              got=error.message, hint=hint) from None
+        return
+    raise CheckFailed(expected=f"a {exception_type}", got=f"no error; returned {describe(result)}",
+                      hint=hint)
+
+
+def explain_error(error, hints):
+    """Turn a StudentError whose message contains a known phrase into a CheckFailed with the
+    hint for it (``hints``: {phrase: hint}); other errors are raised unchanged."""
+    for phrase, hint in hints.items():
+        if error.kind == "exception" and phrase in error.message:
+            raise CheckFailed(expected="no error", got=error.message, hint=hint) from None
+    raise error

@@ -1,0 +1,73 @@
+"""``autograder``: check a notebook, report the sandbox, take and manage quizzes.
+
+    autograder check NOTEBOOK [--json]   grade a notebook exactly as nbgrader autograde does
+    autograder doctor                    which sandbox this machine gives student code, and why
+    autograder quiz ...                  quiz banks: lint, take, check, build, export
+"""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import report as report_module
+
+
+def check(args):
+    """Grade one notebook in a fresh sandboxed kernel and print the report."""
+    from .course import assignment_limits, find_source_notebook, restore_grade_cells
+    from .pipeline import grade_notebook, read_notebook
+
+    path = Path(args.notebook)
+    try:
+        notebook = read_notebook(path)
+        assignment, source = find_source_notebook(notebook)
+    except ValueError as error:
+        print(f"autograder check: {error}", file=sys.stderr)
+        return 2
+    restore_grade_cells(notebook, source)
+    if not args.json:
+        print(f"Grading {path} as assignment {assignment} (this runs your whole notebook)...",
+              flush=True)
+    result = grade_notebook(notebook, path.name, path.parent, assignment_limits(assignment))
+    if args.json:
+        print(json.dumps(report_module.to_json_dict(result), indent=2))
+    else:
+        print(report_module.render_text(result))
+    return 0
+
+
+def doctor(args):
+    """Say which isolation student code gets here, and why."""
+    from .sandbox.isolation import detect
+
+    isolation = detect()
+    print(f"sandbox: {isolation.mode}")
+    print(f"why:     {isolation.reason}")
+    if not isolation.is_security_boundary:
+        print("warning: the fallback is a separate process with resource limits and a scrubbed "
+              "environment, NOT a security boundary: student code can read the course files. "
+              "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) to grade a class.")
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="autograder", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    check_parser = commands.add_parser("check", help="grade a notebook as nbgrader would")
+    check_parser.add_argument("notebook", help="path to the .ipynb file")
+    check_parser.add_argument("--json", action="store_true", help="print a JSON report")
+    check_parser.set_defaults(func=check)
+    doctor_parser = commands.add_parser("doctor", help="which sandbox is in use, and why")
+    doctor_parser.set_defaults(func=doctor)
+    try:
+        from .quiz.cli import add_quiz_commands
+    except ImportError:
+        pass
+    else:
+        add_quiz_commands(commands)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    return args.func(args)

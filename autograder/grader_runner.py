@@ -1,0 +1,117 @@
+"""Run the hidden grader modules (pytest test modules) against one student's code.
+
+Each grader test is one check of one exercise (``@exercise("predict")``). A small pytest plugin
+gives the tests two fixtures, ``student`` (the student's code, with this exercise's time budget)
+and ``rng`` (a ``torch.Generator`` seeded from the test's name, so regrading is deterministic),
+and turns every test outcome into a ``CheckResult``.
+"""
+import os
+import zlib
+from pathlib import Path
+
+import pytest
+import torch
+
+from .checks import CheckFailed
+from .report import NOT_IMPLEMENTED, CheckResult, ExerciseReport
+from .student import StudentCode, StudentError
+
+GRADERS_DIR = Path(__file__).with_name("graders")
+COURSE_SEED = 20261124
+
+
+class _ResultCollector:
+    """pytest plugin: selects the requested exercises' checks and records their outcomes."""
+
+    def __init__(self, kernel, limits, reports):
+        self.reports = reports  # exercise name -> ExerciseReport (filled in place)
+        self.students = {name: StudentCode(kernel, limits.call_seconds, limits.exercise_seconds)
+                         for name in reports}
+        self.collected = set()
+
+    @staticmethod
+    def _marker(item):
+        marker = item.get_closest_marker("exercise")
+        return (marker.args[0], marker.kwargs.get("weight", 1.0)) if marker else (None, 0.0)
+
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "exercise(name, weight): a check of one exercise")
+
+    def pytest_collection_modifyitems(self, config, items):
+        kept = [item for item in items if self._marker(item)[0] in self.reports]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+        self.collected = {self._marker(item)[0] for item in kept}
+
+    @pytest.fixture
+    def student(self, request):
+        return self.students[self._marker(request.node)[0]]
+
+    @pytest.fixture
+    def rng(self, request):
+        return torch.Generator().manual_seed(
+            COURSE_SEED + zlib.crc32(request.node.nodeid.split("::", 1)[-1].encode()))
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and report.failed):
+            self._record(item, call.excinfo)
+
+    def _record(self, item, excinfo):
+        name, weight = self._marker(item)
+        exercise = self.reports[name]
+        check = (item.function.__doc__ or item.name).strip().splitlines()[0]
+        if "[" in item.name:
+            check += f" ({item.name.split('[', 1)[1].rstrip(']')})"
+        error = excinfo.value if excinfo is not None else None
+        if error is None:
+            exercise.checks.append(CheckResult(name, check, True, weight))
+        elif isinstance(error, CheckFailed):
+            exercise.checks.append(CheckResult(name, check, False, weight, error.expected,
+                                               error.got, error.hint))
+        elif isinstance(error, StudentError):
+            self._record_student_error(exercise, check, weight, error)
+        else:
+            exercise.checks.append(CheckResult(
+                name, check, False, weight, got=f"the check could not finish "
+                f"({type(error).__name__}: {str(error)[:300]})",
+                hint="Your result has an unexpected type or structure; compare it with the "
+                     "docstring of the exercise."))
+
+    @staticmethod
+    def _record_student_error(exercise, check, weight, error):
+        if error.kind == "ended":
+            return
+        if error.kind == "not_implemented":
+            exercise.problem = NOT_IMPLEMENTED
+        elif error.kind == "missing" or error.ends_exercise:
+            exercise.problem = error.message
+        else:
+            exercise.checks.append(CheckResult(exercise.exercise, check, False, weight,
+                                               got=error.message,
+                                               hint="Run your function on a small example in "
+                                                    "the notebook to see the error."))
+
+
+def run_graders(kernel, limits, exercises):
+    """Grade ``exercises`` (an ordered dict: name -> points possible) with the grader modules.
+
+    kernel: the ``SandboxKernel`` that ran the notebook. Returns {name: ExerciseReport};
+    an exercise that no grader module knows scores 0 with a note.
+    """
+    reports = {name: ExerciseReport(name, points) for name, points in exercises.items()}
+    if not reports:
+        return reports
+    collector = _ResultCollector(kernel, limits, reports)
+    arguments = [str(GRADERS_DIR), "-q", "-p", "no:cacheprovider", "-p", "no:terminal",
+                 "-c", os.devnull, "--rootdir", str(GRADERS_DIR.parent.parent),
+                 "-W", "ignore", "--capture=no"]
+    pytest.main(arguments, plugins=[collector])
+    for name, report in reports.items():
+        if name not in collector.collected:
+            report.problem = f"no grader knows the exercise {name!r} (ask your instructor)"
+        elif not report.checks and not report.problem:
+            report.problem = "no check of this exercise could run"
+    return reports

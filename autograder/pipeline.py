@@ -1,0 +1,146 @@
+"""Grading one notebook, as a pipeline of small stages a TA can read top to bottom:
+
+find grade cells → run the student's cells in the sandbox → run graders (trusted side) →
+score → write each grade cell's output (feedback text + the score nbgrader reads).
+
+Grade cells are never executed in the student's kernel: their single ``grade("<exercise>")``
+call only names what the trusted side scores, so nothing the student's code prints, patches or
+suppresses can change a score.
+"""
+import ast
+from dataclasses import dataclass
+
+import nbformat
+
+from .grader_runner import run_graders
+from .report import ExerciseReport, NotebookReport, grade_cell_outputs
+from .sandbox.kernel import SandboxFailure, SandboxKernel
+from .sandbox.limits import Limits
+from .student import StudentCode, StudentError
+
+QUIZ_PREFIX = "quiz:"
+
+
+@dataclass(frozen=True)
+class GradeCell:
+    """A grade cell of the notebook: its position, what it grades and its points."""
+
+    index: int
+    key: str  # the argument of grade(...), e.g. "predict" or "quiz:cnn:kernel-size"
+    points: float
+
+
+def grade_call_key(source):
+    """The string in the cell's single ``grade("...")`` call, or None if there is none."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    keys = [node.args[0].value for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == "grade" and len(node.args) == 1
+            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)]
+    return keys[0] if len(keys) == 1 else None
+
+
+def is_autograded_cell(cell):
+    """A code cell that nbgrader scores from its output (not a manually graded answer)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+
+
+def find_grade_cells(notebook):
+    """Stage 1: every autograded cell; a cell without a grade(...) call gets the key None."""
+    return [GradeCell(index, grade_call_key(cell.source),
+                      float(cell.metadata["nbgrader"].get("points", 0)))
+            for index, cell in enumerate(notebook.cells) if is_autograded_cell(cell)]
+
+
+def run_student_cells(kernel, notebook, report):
+    """Stage 2: execute every code cell except grade cells, in order, in the sandbox."""
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        cell.outputs, cell.execution_count = [], None
+        if is_autograded_cell(cell):
+            continue
+        run = kernel.run_cell(notebook, index)
+        if run.status not in ("ok", "error"):
+            report.notes.append(f"cell {index + 1} was stopped: {run.message}")
+
+
+def run_exercise_graders(kernel, limits, grade_cells):
+    """Stage 3: score every grade cell on the trusted side; returns {key: ExerciseReport}."""
+    exercises = {cell.key: cell.points for cell in grade_cells
+                 if cell.key and not cell.key.startswith(QUIZ_PREFIX)}
+    reports = run_graders(kernel, limits, exercises)
+    for cell in grade_cells:
+        if cell.key and cell.key.startswith(QUIZ_PREFIX):
+            reports[cell.key] = _grade_quiz_cell(kernel, limits, cell)
+    return reports
+
+
+def _grade_quiz_cell(kernel, limits, cell):
+    from .quiz.nbgrader_cells import grade_quiz_cell
+
+    report = ExerciseReport(cell.key, cell.points)
+    student = StudentCode(kernel, limits.call_seconds, limits.exercise_seconds)
+    try:
+        report.checks = grade_quiz_cell(cell.key, student)
+    except StudentError as error:
+        report.problem = error.message
+    return report
+
+
+def write_grade_outputs(notebook, grade_cells, reports, report):
+    """Stage 4: every grade cell gets feedback and a score, so none is left blank (nbgrader
+    would give full marks to a grade cell without output)."""
+    for cell in grade_cells:
+        exercise = reports.get(cell.key) if cell.key else None
+        if exercise is None:
+            exercise = ExerciseReport(cell.key or f"cell {cell.index + 1}", cell.points,
+                                      problem="this grade cell names no exercise; "
+                                              "ask your instructor")
+        notebook.cells[cell.index].outputs = grade_cell_outputs(exercise)
+        report.exercises.append(exercise)
+
+
+def grade_notebook(notebook, name, files_dir=None, limits=Limits(), isolation=None):
+    """Grade ``notebook`` (an nbformat NotebookNode, changed in place) and return its report.
+
+    files_dir: the submission's folder, whose files the student's code may read.
+    """
+    report = NotebookReport(name)
+    grade_cells = find_grade_cells(notebook)
+    kernel = SandboxKernel(limits, files_dir, isolation)
+    reports = {}
+    try:
+        kernel.start()
+        if not kernel.isolation.is_security_boundary:
+            report.notes.append(f"sandbox: fallback mode ({kernel.isolation.reason}); "
+                                "this is not a security boundary")
+        run_student_cells(kernel, notebook, report)
+        reports = run_exercise_graders(kernel, limits, grade_cells)
+    except SandboxFailure as failure:
+        report.notes.append(f"your notebook could not be run: {failure.message}")
+        reports = {cell.key: ExerciseReport(cell.key, cell.points, problem=(
+            "your notebook could not be run, so this exercise could not be graded"))
+            for cell in grade_cells if cell.key}
+    finally:
+        kernel.shutdown()
+    write_grade_outputs(notebook, grade_cells, reports, report)
+    return report
+
+
+def read_notebook(path):
+    """Read a notebook file, or raise ValueError with a message that says what is wrong."""
+    try:
+        notebook = nbformat.read(str(path), as_version=4)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ValueError(f"{path}: is a folder, not a notebook") from None
+    except Exception as error:  # nbformat raises many kinds for a file that is not a notebook
+        raise ValueError(f"{path}: not a readable Jupyter notebook "
+                         f"({type(error).__name__}: {str(error)[:200]})") from None
+    return notebook

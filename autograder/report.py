@@ -1,0 +1,127 @@
+"""One result type for a check, one for an exercise, one for a notebook, and their renderings.
+
+The terminal text, ``--json``, and the output of an nbgrader grade cell are all functions of
+these objects, so they cannot disagree about a score.
+"""
+from dataclasses import asdict, dataclass, field
+
+NOT_IMPLEMENTED = "not implemented yet"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check of one exercise: what was checked, and if it failed, what and why.
+
+    expected/got: short descriptions (shape, dtype, a few values), never the hidden inputs'
+    generator or the reference code.
+    """
+
+    exercise: str
+    check: str
+    passed: bool
+    weight: float = 1.0
+    expected: str = ""
+    got: str = ""
+    hint: str = ""
+
+
+@dataclass
+class ExerciseReport:
+    """All checks of one exercise; ``problem`` (e.g. "not implemented yet") means it scored 0."""
+
+    exercise: str
+    points_possible: float
+    checks: list = field(default_factory=list)
+    problem: str = ""
+
+    @property
+    def fraction(self):
+        if self.problem:
+            return 0.0
+        total = sum(check.weight for check in self.checks)
+        return sum(check.weight for check in self.checks if check.passed) / total if total else 0.0
+
+    @property
+    def points(self):
+        """Points earned, rounded so that nbgrader never sees more than ``points_possible``."""
+        return min(round(self.fraction * self.points_possible, 4), self.points_possible)
+
+
+@dataclass
+class NotebookReport:
+    """The grading of one notebook: its exercises in notebook order, and notebook-level notes."""
+
+    notebook: str
+    exercises: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    @property
+    def points(self):
+        return round(sum(exercise.points for exercise in self.exercises), 4)
+
+    @property
+    def points_possible(self):
+        return round(sum(exercise.points_possible for exercise in self.exercises), 4)
+
+
+def _format_points(value):
+    return f"{value:g}"
+
+
+def render_exercise(exercise):
+    """Student-facing text for one exercise: the score, then each check with its feedback."""
+    lines = [f"{exercise.exercise}: {_format_points(exercise.points)} / "
+             f"{_format_points(exercise.points_possible)} points"]
+    if exercise.problem:
+        lines.append(f"  ✗ {exercise.problem}")
+        return "\n".join(lines)
+    for check in exercise.checks:
+        lines.append(f"  {'✓' if check.passed else '✗'} {check.check}")
+        if check.passed:
+            continue
+        for label, text in (("expected", check.expected), ("got", check.got),
+                            ("hint", check.hint)):
+            if text:
+                lines.append(f"      {label + ':':9} {text}")
+    return "\n".join(lines)
+
+
+def render_text(report):
+    """The whole notebook's report as terminal text."""
+    parts = [f"{report.notebook}: {_format_points(report.points)} / "
+             f"{_format_points(report.points_possible)} points"]
+    parts += [f"note: {note}" for note in report.notes]
+    parts += ["", *(render_exercise(exercise) + "\n" for exercise in report.exercises)]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def to_json_dict(report):
+    """The report as JSON-ready data: per exercise its name, points, possible and messages."""
+    return {
+        "notebook": report.notebook,
+        "points": report.points,
+        "points_possible": report.points_possible,
+        "notes": list(report.notes),
+        "exercises": [
+            {
+                "name": exercise.exercise,
+                "points": exercise.points,
+                "points_possible": exercise.points_possible,
+                "messages": ([exercise.problem] if exercise.problem else
+                             [render_exercise(exercise).split("\n", 1)[-1]]),
+                "checks": [asdict(check) for check in exercise.checks],
+            }
+            for exercise in report.exercises
+        ],
+    }
+
+
+def grade_cell_outputs(exercise):
+    """The outputs an nbgrader grade cell gets: the feedback text, then the score it reads."""
+    import nbformat
+
+    return [
+        nbformat.v4.new_output("stream", name="stdout", text=render_exercise(exercise) + "\n"),
+        nbformat.v4.new_output("execute_result", execution_count=None,
+                               data={"text/plain": repr(float(exercise.points))}),
+    ]
