@@ -105,7 +105,7 @@ def run_graders(kernel, limits, exercises):
     if not reports:
         return reports
     collector = _ResultCollector(kernel, limits, reports)
-    arguments = [str(GRADERS_DIR), "-q", "-p", "no:cacheprovider", "-p", "no:terminal",
+    arguments = [str(GRADERS_DIR), "-p", "no:cacheprovider", "-p", "no:terminal",
                  "-c", os.devnull, "--rootdir", str(GRADERS_DIR.parent.parent),
                  "-W", "ignore", "--capture=no"]
     pytest.main(arguments, plugins=[collector])

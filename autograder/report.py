@@ -74,7 +74,6 @@ def render_exercise(exercise):
              f"{_format_points(exercise.points_possible)} points"]
     if exercise.problem:
         lines.append(f"  ✗ {exercise.problem}")
-        return "\n".join(lines)
     for check in exercise.checks:
         lines.append(f"  {'✓' if check.passed else '✗'} {check.check}")
         if check.passed:

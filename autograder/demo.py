@@ -1,0 +1,48 @@
+"""``make demo``: generate the release, autograde the example class with the real nbgrader,
+print the grade table and write the feedback. Run from the course folder (the repository)."""
+import subprocess
+import sys
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+
+from .example_class import STUDENTS, build_example_class
+from .sandbox.isolation import detect
+
+
+def nbgrader(*args):
+    print(f"$ nbgrader {' '.join(args)}", flush=True)
+    subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"], check=True)
+
+
+def grade_table(course, assignments):
+    """Rows "student  assignment  score / max" from the gradebook nbgrader just filled."""
+    lines = [f"{'student':16} {'assignment':24} {'score':>14}"]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for assignment in assignments:
+            for student in STUDENTS:
+                submission = gradebook.find_submission(assignment, student)
+                lines.append(f"{student:16} {assignment:24} "
+                             f"{submission.score:>6g} / {submission.max_score:<6g}")
+    return "\n".join(lines)
+
+
+def main():
+    course = Path.cwd()
+    isolation = detect()
+    print(f"sandbox: {isolation.mode} ({isolation.reason})")
+    assignments = sorted(path.name for path in (course / "source").iterdir() if path.is_dir())
+    for assignment in assignments:
+        nbgrader("generate_assignment", assignment, "--force")
+    graded = build_example_class(course)
+    for assignment in graded:
+        nbgrader("autograde", assignment, "--force")
+        nbgrader("generate_feedback", assignment, "--force")
+    print()
+    print(grade_table(course, graded))
+    print(f"\nFeedback (HTML): {course / 'feedback'}/<student>/<assignment>/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Hidden graders: one pytest module per assignment, each check marked @exercise(name)."""
