@@ -280,7 +280,10 @@ class SandboxKernel:
         if not replies:
             raise SandboxFailure("no_reply", "your code did not let the grader's call return "
                                              "(did it replace or hide IPython's display?)")
-        return json.loads(replies[-1])
+        try:
+            return json.loads(replies[-1])
+        except (ValueError, RecursionError):
+            return {"status": "unserializable", "message": "the reply could not be read"}
 
     async def _execute_quietly(self, code, timeout):
         """Run ``code`` without recording it; return the replies it published (JSON texts)."""
