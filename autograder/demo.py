@@ -1,18 +1,18 @@
 """``make demo``: generate the release, autograde the example class with the real nbgrader,
 print the grade table and write the feedback. Run from the course folder (the repository)."""
-import subprocess
 import sys
 from pathlib import Path
 
 from nbgrader.api import Gradebook
 
 from .example_class import STUDENTS, build_example_class
+from .nbgrader_cli import run_nbgrader
 from .sandbox.isolation import detect
 
 
-def nbgrader(*args):
+def nbgrader(course, *args):
     print(f"$ nbgrader {' '.join(args)}", flush=True)
-    subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"], check=True)
+    run_nbgrader(course, *args)
 
 
 def grade_table(course, assignments):
@@ -33,11 +33,11 @@ def main():
     print(f"sandbox: {isolation.mode} ({isolation.reason})")
     assignments = sorted(path.name for path in (course / "source").iterdir() if path.is_dir())
     for assignment in assignments:
-        nbgrader("generate_assignment", assignment, "--force")
+        nbgrader(course, "generate_assignment", assignment, "--force")
     graded = build_example_class(course)
     for assignment in graded:
-        nbgrader("autograde", assignment, "--force")
-        nbgrader("generate_feedback", assignment, "--force")
+        nbgrader(course, "autograde", assignment, "--force")
+        nbgrader(course, "generate_feedback", assignment, "--force")
     print()
     print(grade_table(course, graded))
     print(f"\nFeedback (HTML): {course / 'feedback'}/<student>/<assignment>/")

@@ -1,7 +1,4 @@
 """Shared fixtures: grade code snippets through the real sandbox, and a real nbgrader course."""
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -11,7 +8,6 @@ from autograder.pipeline import grade_notebook
 from autograder.sandbox.limits import Limits
 
 REPO = Path(__file__).resolve().parents[1]
-NBGRADER = [sys.executable, "-m", "nbgrader"]
 
 
 def grade_cell(exercise, points=1.0):
@@ -34,24 +30,3 @@ def grade_snippets(code_cells, exercises, limits=None):
         + [grade_cell(name, points) for name, points in exercises.items()])
     report = grade_notebook(notebook, "snippets", None, limits or Limits())
     return report, {exercise.exercise: exercise for exercise in report.exercises}
-
-
-def run_nbgrader(course, *args, check=True):
-    """Run the real nbgrader command line in ``course``; returns the CompletedProcess."""
-    result = subprocess.run([*NBGRADER, *args], cwd=course, capture_output=True, text=True,
-                            timeout=1200)
-    if check and result.returncode != 0:
-        raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n"
-                             f"{result.stderr[-4000:]}")
-    return result
-
-
-def make_course(destination, assignments):
-    """A fresh nbgrader course folder with the repo's config and ``assignments`` generated."""
-    destination.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "nbgrader_config.py", destination)
-    for assignment in assignments:
-        shutil.copytree(REPO / "source" / assignment, destination / "source" / assignment,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        run_nbgrader(destination, "generate_assignment", assignment, "--force")
-    return destination

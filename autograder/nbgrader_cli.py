@@ -1,0 +1,33 @@
+"""Driving the real nbgrader command line: the demo, the benchmark and the tests share this."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_nbgrader(course, *args, check=True, quiet=True):
+    """Run ``nbgrader *args`` in the course folder ``course``; returns the CompletedProcess."""
+    command = [sys.executable, "-m", "nbgrader", *args]
+    if quiet:
+        command.append("--log-level=WARN")
+    result = subprocess.run(command, cwd=course, capture_output=True, text=True, timeout=1800)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed (exit {result.returncode}):\n"
+                           f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+    return result
+
+
+def make_course(destination, assignments, config=REPO / "nbgrader_config.py"):
+    """A fresh course folder with ``config`` and ``assignments`` copied from source/ and
+    generated with ``nbgrader generate_assignment``; returns its path."""
+    destination = Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy(config, destination / "nbgrader_config.py")
+    for assignment in assignments:
+        shutil.copytree(REPO / "source" / assignment, destination / "source" / assignment,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+                        dirs_exist_ok=True)
+        run_nbgrader(destination, "generate_assignment", assignment, "--force")
+    return destination
