@@ -16,7 +16,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from .example_class import build_example_class
-from .nbgrader_cli import REPO, make_course, run_nbgrader
+from .nbgrader_cli import make_course, run_nbgrader
 
 STOCK_CONFIG = '''c = get_config()
 c.CourseDirectory.course_id = "dlbio"
