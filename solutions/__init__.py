@@ -1,0 +1,1 @@
+"""Reference solutions of the course exercises: plain functions, importable without Jupyter."""
