@@ -1,4 +1,5 @@
 """Driving the real nbgrader command line: the demo, the benchmark and the tests share this."""
+import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,11 @@ def run_nbgrader(course, *args, check=True, quiet=True):
     command = [sys.executable, "-m", "nbgrader", *args]
     if quiet:
         command.append("--log-level=WARN")
-    result = subprocess.run(command, cwd=course, capture_output=True, text=True, timeout=1800)
+    # nbgrader starts alembic by name: it must find this interpreter's scripts first.
+    scripts = os.path.dirname(sys.executable)
+    environment = {**os.environ, "PATH": scripts + os.pathsep + os.environ.get("PATH", "")}
+    result = subprocess.run(command, cwd=course, env=environment, capture_output=True, text=True,
+                            timeout=1800)
     if check and result.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed (exit {result.returncode}):\n"
                            f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
