@@ -1,0 +1,43 @@
+"""Every typical mistake in ``autograder/mistakes`` loses points, with feedback naming it.
+
+One kernel per assignment grades all of its mistakes (see ``mistake_session``). The issue asks
+for at least three realistic wrong implementations of every exercise.
+"""
+from collections import Counter
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.example_class import exercise_of, mistakes_of
+from mistake_session import grade_mistakes
+
+REPO = Path(__file__).resolve().parents[1]
+ASSIGNMENTS = [path for path in sorted(REPO.glob("source/*/*.ipynb"))
+               if mistakes_of(path.parent.name) is not None]
+
+
+@pytest.mark.parametrize("source_path", ASSIGNMENTS, ids=lambda path: path.parent.name)
+def test_every_mistake_is_caught_with_its_hint(source_path):
+    source = nbformat.read(source_path, as_version=4)
+    catalogue = mistakes_of(source_path.parent.name)
+    mistakes = [mistake for exercise_mistakes in catalogue.values()
+                for mistake in exercise_mistakes]
+    escaped = []
+    for mistake, exercise, feedback in grade_mistakes(source, mistakes):
+        if exercise.fraction >= 1.0:
+            escaped.append(f"{mistake.exercise} / {mistake.what}: full marks")
+        elif mistake.hint.lower() not in feedback.lower():
+            escaped.append(f"{mistake.exercise} / {mistake.what}: lost points but the feedback "
+                           f"does not say {mistake.hint!r}:\n{feedback}")
+    assert not escaped, "\n\n".join(escaped)
+
+
+@pytest.mark.parametrize("source_path", ASSIGNMENTS, ids=lambda path: path.parent.name)
+def test_every_exercise_has_three_typical_mistakes(source_path):
+    source = nbformat.read(source_path, as_version=4)
+    exercises = [exercise_of(cell) for cell in source.cells if exercise_of(cell)]
+    counts = Counter(mistake.exercise for mistakes in
+                     mistakes_of(source_path.parent.name).values() for mistake in mistakes)
+    assert {exercise: counts[exercise] for exercise in exercises if counts[exercise] < 3} == {}
+    assert set(counts) <= set(exercises), "a mistake names an exercise the notebook lacks"
