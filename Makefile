@@ -1,13 +1,14 @@
 # The two commands of the README. Both set up what they need on a fresh clone.
 #   make demo   set up, generate the release, autograde the example class, print grades
 #   make test   set up, run the project's test suite
+#   make release  (instructors) regenerate release/ from source/ after editing a notebook
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # A CPU build of torch; pyproject accepts any torch>=2.2.
 TORCH := torch==2.13.0
 
-.PHONY: demo test setup
+.PHONY: demo test setup release
 
 setup: $(VENV)/.installed
 
@@ -29,3 +30,9 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest
+
+release: setup
+	for assignment in source/*/; do \
+	  PATH=$(VENV)/bin:$$PATH $(VENV)/bin/nbgrader generate_assignment \
+	    "$$(basename $$assignment)" --force --log-level=WARN || exit 1; \
+	done
