@@ -4,10 +4,11 @@ Autograding runs student code in a sandbox and computes every score outside it: 
 in-kernel ``Execute`` step is replaced by ``SandboxedGrading``; everything else is nbgrader's.
 """
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
-                                    LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,
+                                    DeduplicateIds, IgnorePattern, LimitOutput, OverwriteCells,
+                                    OverwriteKernelspec, SaveAutoGrades)
 
-from autograder.nbgrader_plugin import SandboxedGrading
+from autograder.nbgrader_plugin import RestoreDeletedGradeCells, SandboxedGrading
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -19,6 +20,10 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties, CheckCellMetadata,
 ]
 # A student who deletes a graded cell still gets it graded (at 0 if its exercise is missing).
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreDeletedGradeCells,
+    OverwriteCells, CheckCellMetadata,
+]
 c.OverwriteCells.add_missing_cells = True
 
 # Per-assignment sandbox limits (see autograder/sandbox/limits.py for names and defaults).

@@ -3,12 +3,16 @@
 ``nbgrader_config.py`` puts ``SandboxedGrading`` where nbgrader's own ``Execute`` preprocessor
 stands in ``Autograde.autograde_preprocessors``; the rest of nbgrader's pipeline (saving grades,
 late penalties, feedback, export) is unchanged and reads the scores this stage writes.
+``RestoreDeletedGradeCells`` runs just before nbgrader's ``OverwriteCells``.
 """
+from pathlib import Path
+
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict
 
-from nbgrader.preprocessors import NbGraderPreprocessor
-
-from .pipeline import grade_notebook
+from .course import restore_grade_cells
+from .pipeline import grade_notebook, read_notebook
 from .sandbox.limits import Limits
 
 
@@ -28,4 +32,21 @@ class SandboxedGrading(NbGraderPreprocessor):
         for note in report.notes:
             self.log.warning("%s: %s", name, note)
         self.log.info("%s: %g / %g points", name, report.points, report.points_possible)
+        return nb, resources
+
+
+class RestoreDeletedGradeCells(NbGraderPreprocessor):
+    """Put deleted grade cells back where the source notebook has them.
+
+    nbgrader 0.9's own repair (``OverwriteCells.add_missing_cells``) fails with a KeyError for
+    the whole submission when the cell before a grade cell is neither a solution nor a grade
+    cell, as our locked self-check cells are.
+    """
+
+    def preprocess(self, nb, resources):
+        course = CourseDirectory(config=self.config)
+        source_path = (Path(course.format_path(course.source_directory, ".",
+                                               resources["nbgrader"]["assignment"]))
+                       / f"{resources['nbgrader']['notebook']}.ipynb")
+        restore_grade_cells(nb, read_notebook(source_path))
         return nb, resources
