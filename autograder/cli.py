@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from . import report as report_module
+from .quiz.cli import add_quiz_commands
 
 
 def check(args):
@@ -59,12 +60,7 @@ def build_parser():
     check_parser.set_defaults(func=check)
     doctor_parser = commands.add_parser("doctor", help="which sandbox is in use, and why")
     doctor_parser.set_defaults(func=doctor)
-    try:
-        from .quiz.cli import add_quiz_commands
-    except ImportError:
-        pass
-    else:
-        add_quiz_commands(commands)
+    add_quiz_commands(commands)
     return parser
 
 

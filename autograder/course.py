@@ -10,7 +10,6 @@ from pathlib import Path
 
 from traitlets.config.loader import PyFileConfigLoader
 
-from .pipeline import read_notebook
 from .sandbox.limits import Limits
 
 
@@ -30,6 +29,8 @@ def find_source_notebook(notebook, root=None):
 
     Raises ValueError when the notebook has no grade cell of any course notebook.
     """
+    from .pipeline import read_notebook  # here, so that course_root() does not import torch
+
     wanted = set(_grade_ids(notebook))
     best, best_overlap = None, 0
     for path in sorted((root or course_root()).glob("source/*/*.ipynb")):

@@ -1,0 +1,76 @@
+"""Scoring a quiz grade cell ``grade("quiz:<bank>:<question id>")`` on the trusted side.
+
+The learner's answer variable is fetched from the sandboxed kernel as plain data; the bank is
+read from the course's ``quizzes/`` folder here, outside the sandbox, and the answer is scored
+with ``scoring.score`` exactly as ``autograder quiz check`` scores it.
+
+Partial credit is the weighted fraction of passed checks (``ExerciseReport.fraction``), so a
+verdict worth a fraction f becomes a passed check of weight f and a failed check of weight 1 - f.
+"""
+import functools
+
+from ..course import course_root
+from ..report import CheckResult
+from ..student import Handle, StudentError
+from .nbgrader_build import NBGRADER_SEED
+from .schema import BankError, answer_variable, load_bank
+from .scoring import AnswerError, attempt, parse_response, score
+
+
+@functools.lru_cache(maxsize=16)
+def _bank(path, modified):
+    return load_bank(path)
+
+
+def course_bank(bank_name):
+    path = course_root() / "quizzes" / f"{bank_name}.yaml"
+    return _bank(path, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+def grade_quiz_cell(key, student):
+    """CheckResults for the grade cell ``key`` ("quiz:<bank>:<question id>")."""
+    _, bank_name, question_id = (key.split(":", 2) + ["", ""])[:3]
+    try:
+        bank = course_bank(bank_name)
+        question = bank.question(question_id)
+    except (BankError, KeyError):
+        return [CheckResult(key, "question known to the course", False,
+                            got=f"no question {question_id!r} in quizzes/{bank_name}.yaml",
+                            hint="Ask your instructor: this grade cell names an unknown quiz "
+                                 "question.")]
+    variable = answer_variable(question_id)
+    try:
+        given = student.get(variable)
+    except StudentError as error:
+        if error.kind != "missing":
+            raise
+        return [CheckResult(key, "answer given", False, got=f"`{variable}` is not set",
+                            hint=f"Put your answer in `{variable}` in the cell below the "
+                                 "question, and run that cell.")]
+    if isinstance(given, Handle):
+        return [CheckResult(key, "answer given", False, got=f"`{variable}` is a {given.type_name}",
+                            hint="Give a letter, a list of letters, a number or a text, as the "
+                                 "question says.")]
+    current = attempt(bank, question, NBGRADER_SEED)
+    try:
+        verdict = score(current, parse_response(current, given, letters=True))
+    except AnswerError as error:
+        return [CheckResult(key, "answer has the right form", False, got=str(error),
+                            hint="Check the form the question asks for (letters in quotes, a "
+                                 "list of letters, a number or a text).")]
+    return verdict_checks(key, verdict)
+
+
+def verdict_checks(key, verdict):
+    """A verdict as checks whose weighted pass fraction is the verdict's fraction."""
+    hint = " ".join([*verdict.feedback, verdict.explanation]).strip()
+    checks = []
+    if verdict.fraction > 0:
+        checks.append(CheckResult(key, f"your answer ({verdict.response}): {verdict.summary}",
+                                  True, weight=verdict.fraction))
+    if verdict.fraction < 1:
+        checks.append(CheckResult(
+            key, "full credit" if verdict.fraction > 0 else "right answer", False,
+            weight=1 - verdict.fraction,
+            got=f"{verdict.response}: {verdict.summary}", hint=hint))
+    return checks

@@ -1,0 +1,338 @@
+"""The quiz bank format (``quizzes/*.yaml``), as pydantic models.
+
+A bank is a title, the workshop quiz it mirrors, and a list of questions. Every question has an
+id, a Markdown prompt, a type, a ``source`` (which workshop quiz and number it comes from), an
+explanation shown after answering, hints, concept tags and points. The types:
+
+- ``single_choice``: ``choices`` (id, text, feedback when picked) and ``answer``: one choice id.
+- ``multiple_choice``: ``answer``: a list of choice ids. Partial credit: each right choice
+  picked earns 1/k of the points (k right choices), each wrong choice picked takes 1/k back,
+  never below 0.
+- ``numeric``: ``answer`` is a number or a formula over ``variables`` (drawn per attempt),
+  accepted within ``tolerance``; ``mistakes`` give feedback for typical wrong values.
+- ``short_answer``: accepted ``answers`` (compared ignoring case and extra spaces unless
+  ``case_sensitive``); ``mistakes`` give feedback for typical wrong ones.
+- ``open``: a ``model_answer`` and the ``key_points`` a good answer makes; learners mark which
+  they covered (self-assessment, counted apart from the automatic score).
+
+Every rule a bank must follow is in these models, so ``autograder quiz lint`` is pydantic's
+validation with the errors named by file, question id and field.
+"""
+import random
+import re
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+import yaml
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
+
+from .templating import FormulaError, every_combination, evaluate, names_in, placeholders
+
+QUESTION_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+CHOICE_ID = r"^[a-z0-9]+$"
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Choice(Strict):
+    id: Annotated[str, Field(pattern=CHOICE_ID)]
+    text: Text
+    feedback: str = ""  # shown when this choice is picked (why it is right or wrong)
+
+
+class Variable(Strict):
+    """A value drawn per attempt: an integer in ``min``..``max`` (inclusive), or one of
+    ``choices``."""
+
+    min: int | None = None
+    max: int | None = None
+    choices: list[float | int] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        if self.choices is not None:
+            if self.min is not None or self.max is not None:
+                raise ValueError("give either choices or min/max, not both")
+            if not self.choices:
+                raise ValueError("choices is empty")
+        elif self.min is None or self.max is None:
+            raise ValueError("give min and max (integers), or choices")
+        elif self.min > self.max:
+            raise ValueError(f"min {self.min} is larger than max {self.max}")
+        return self
+
+    def draw(self, rng):
+        if self.choices is not None:
+            return rng.choice(self.choices)
+        return rng.randint(self.min, self.max)
+
+    def extremes(self):
+        return list(self.choices) if self.choices is not None else sorted({self.min, self.max})
+
+
+class NumericMistake(Strict):
+    answer: float | int | str  # a number, or a formula over the question's variables
+    feedback: Text
+
+
+class TextMistake(Strict):
+    answer: Text
+    feedback: Text
+
+
+class Question(Strict):
+    id: Annotated[str, Field(pattern=QUESTION_ID)]
+    source: Text  # the workshop quiz and number, e.g. "CNN quiz, question 3"
+    prompt: Text
+    explanation: Text
+    hints: list[Text] = []
+    concepts: Annotated[list[Text], Field(min_length=1)]
+    points: Annotated[float, Field(gt=0)] = 1.0
+
+    @property
+    def auto_checked(self):
+        return self.type != "open"
+
+    @property
+    def templated(self):
+        return bool(getattr(self, "variables", None))
+
+
+def _check_choice_ids(cls, choices):
+    ids = [choice.id for choice in choices]
+    repeated = sorted({choice_id for choice_id in ids if ids.count(choice_id) > 1})
+    if repeated:
+        raise ValueError(f"choice ids repeat: {', '.join(repeated)}")
+    return choices
+
+
+def _not_a_choice(answer, choices):
+    ids = [choice.id for choice in choices]
+    return ValueError(f"{answer!r} is not among the choices ({', '.join(ids)})")
+
+
+class SingleChoice(Question):
+    type: Literal["single_choice"]
+    choices: Annotated[list[Choice], Field(min_length=2)]
+    answer: Annotated[str, Field(min_length=1)]
+
+    _choice_ids = field_validator("choices")(classmethod(_check_choice_ids))
+
+    @field_validator("answer")
+    @classmethod
+    def _answer_is_a_choice(cls, answer, info):
+        choices = info.data.get("choices")
+        if choices is not None and answer not in {choice.id for choice in choices}:
+            raise _not_a_choice(answer, choices)
+        return answer
+
+
+class MultipleChoice(Question):
+    type: Literal["multiple_choice"]
+    choices: Annotated[list[Choice], Field(min_length=2)]
+    answer: Annotated[list[str], Field(min_length=1)]
+
+    _choice_ids = field_validator("choices")(classmethod(_check_choice_ids))
+
+    @field_validator("answer")
+    @classmethod
+    def _answers_are_choices(cls, answer, info):
+        choices = info.data.get("choices")
+        if choices is not None:
+            for choice_id in answer:
+                if choice_id not in {choice.id for choice in choices}:
+                    raise _not_a_choice(choice_id, choices)
+        if len(set(answer)) != len(answer):
+            raise ValueError("a choice is listed twice")
+        return answer
+
+
+class Numeric(Question):
+    type: Literal["numeric"]
+    variables: dict[Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")], Variable] = {}
+    answer: float | int | str  # a number, or a formula over ``variables``
+    tolerance: Annotated[float, Field(ge=0)] = 0.0  # absolute: |given - answer| <= tolerance
+    unit: str = ""
+    mistakes: list[NumericMistake] = []
+
+    @field_validator("answer")
+    @classmethod
+    def _answer_evaluates(cls, answer, info):
+        _check_formula(answer, info.data.get("variables") or {})
+        return answer
+
+    @field_validator("mistakes")
+    @classmethod
+    def _mistakes_evaluate(cls, mistakes, info):
+        for mistake in mistakes:
+            _check_formula(mistake.answer, info.data.get("variables") or {})
+        return mistakes
+
+    @model_validator(mode="after")
+    def _placeholders_evaluate(self):
+        for field in ("prompt", "explanation"):
+            for formula in placeholders(getattr(self, field)):
+                try:
+                    _check_formula(formula, self.variables)
+                except ValueError as error:
+                    raise ValueError(f"{field}: placeholder {{{{{formula}}}}}: {error}") from None
+        return self
+
+
+def _check_formula(formula, variables):
+    """Raise ValueError unless ``formula`` computes a number for every draw of ``variables``."""
+    if not isinstance(formula, str):
+        return
+    unknown = names_in(formula) - set(variables)
+    if unknown:
+        raise ValueError(f"formula {formula!r} uses {', '.join(sorted(unknown))}, which "
+                         f"{'is not a variable' if len(unknown) == 1 else 'are not variables'}")
+    for values in every_combination(variables) if variables else [{}]:
+        try:
+            result = evaluate(formula, values)
+        except FormulaError as error:
+            raise ValueError(f"templated answer fails to evaluate for {values}: {error}") from None
+        if isinstance(result, bool) or not isinstance(result, (int, float)):
+            raise ValueError(f"formula {formula!r} does not give a number")
+
+
+class ShortAnswer(Question):
+    type: Literal["short_answer"]
+    answers: Annotated[list[Text], Field(min_length=1)]  # every accepted answer
+    case_sensitive: bool = False
+    mistakes: list[TextMistake] = []
+
+
+class Open(Question):
+    type: Literal["open"]
+    explanation: str = ""  # optional here: the model answer and key points are the explanation
+    model_answer: Text
+    key_points: Annotated[list[Text], Field(min_length=1)]
+    points: Annotated[float, Field(gt=0)] = 2.0
+
+
+AnyQuestion = Annotated[Union[SingleChoice, MultipleChoice, Numeric, ShortAnswer, Open],
+                        Field(discriminator="type")]
+QUESTION_TYPES = ("single_choice", "multiple_choice", "numeric", "short_answer", "open")
+
+
+class Bank(Strict):
+    title: Text
+    source: Text  # the workshop quiz this bank mirrors
+    description: str = ""
+    questions: Annotated[list[AnyQuestion], Field(min_length=1)]
+
+    @field_validator("questions")
+    @classmethod
+    def _unique_ids(cls, questions):
+        ids = [question.id for question in questions]
+        repeated = sorted({question_id for question_id in ids if ids.count(question_id) > 1})
+        if repeated:
+            raise ValueError(f"duplicate question ids: {', '.join(repeated)}")
+        return questions
+
+    def question(self, question_id):
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+
+class BankError(ValueError):
+    """A bank file that cannot be used; ``problems`` lists every problem, one line each."""
+
+    def __init__(self, problems):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def read_yaml(path):
+    """The data of a YAML (or JSON) file, or BankError naming the file and the line."""
+    path = Path(path)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BankError([f"{path}: no such file"]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise BankError([f"{path}:{where}: not valid YAML ({problem})"]) from None
+
+
+def describe_errors(path, data, error):
+    """One line per pydantic error: file, question id (and number), field, message."""
+    questions = data.get("questions") if isinstance(data, dict) else None
+    lines = []
+    for item in error.errors():
+        location = list(item["loc"])
+        where = ""
+        if location[:1] == ["questions"] and len(location) > 1 and isinstance(location[1], int):
+            number = location[1]
+            raw = questions[number] if isinstance(questions, list) else None
+            question_id = raw.get("id") if isinstance(raw, dict) else None
+            where = f"question {question_id!r} (#{number + 1})" if question_id else \
+                f"question #{number + 1}"
+            location = location[2:]
+            if location and location[0] in QUESTION_TYPES:  # pydantic's union tag
+                location = location[1:]
+        field = ".".join(str(part) for part in location)
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "union_tag_invalid":
+            message = (f"unknown type {item['input'].get('type')!r} "
+                       f"(known: {', '.join(QUESTION_TYPES)})")
+            field = "type"
+        elif item["type"] == "union_tag_not_found":
+            message, field = "missing type", "type"
+        parts = [str(path)] + [part for part in (where, f"field {field!r}" if field else "")
+                               if part]
+        lines.append(": ".join(parts) + f": {message}")
+    return lines
+
+
+def load_bank(path):
+    """The bank in ``path`` (a full bank, or a student export), or BankError listing every
+    problem. The bank's name is the file's stem."""
+    path = Path(path)
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise BankError([f"{path}: a bank is a mapping with title, source and questions"])
+    if data.get("format") == "student":
+        from .hiding import StudentBank as model
+    else:
+        model = Bank
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise BankError(describe_errors(path, data, error)) from None
+
+
+def bank_name(path):
+    return Path(path).stem.removesuffix(".student")
+
+
+def attempt_rng(seed, question_id):
+    """The random generator of one question in one attempt: choice order and drawn values."""
+    return random.Random(f"{seed}:{question_id}")
+
+
+_SAFE = re.compile(r"[^a-z0-9_]")
+
+
+def answer_variable(question_id):
+    """The Python variable a notebook answer goes in, e.g. ``answer_feature_map_length``."""
+    return "answer_" + _SAFE.sub("_", question_id.replace("-", "_"))
+
+
+def bank_path(reference):
+    """The file of a bank given as a path, or as a name in the course's ``quizzes/`` folder."""
+    from ..course import course_root
+
+    path = Path(reference)
+    if path.suffix in (".yaml", ".yml", ".json") or path.exists():
+        return path
+    return course_root() / "quizzes" / f"{reference}.yaml"
