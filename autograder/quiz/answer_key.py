@@ -34,7 +34,7 @@ class PlainKey:
     # numeric questions: (value, feedback) pairs, the right answer first with feedback ""
     def numeric_targets(self, values):
         return ([(evaluate(self.question.answer, values), "")]
-                + [(evaluate(mistake.answer, values), mistake.feedback)
+                + [(evaluate(mistake.answer, values), fill(mistake.feedback, values))
                    for mistake in self.question.mistakes])
 
     def tolerance(self):

@@ -157,7 +157,8 @@ class SealedKey:
     def numeric_targets(self, values):
         hidden = self._hidden()
         return ([(evaluate(hidden["answer"], values), "")]
-                + [(evaluate(answer, values), feedback) for answer, feedback in hidden["mistakes"]])
+                + [(evaluate(answer, values), fill(feedback, values))
+                   for answer, feedback in hidden["mistakes"]])
 
     def tolerance(self):
         return self._hidden()["tolerance"]

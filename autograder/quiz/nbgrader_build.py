@@ -22,11 +22,11 @@ from .templating import format_number
 
 NBGRADER_SEED = "nbgrader"
 HOW_TO_ANSWER = {
-    "single_choice": 'one letter in quotes, e.g. `{variable} = "B"`',
-    "multiple_choice": 'a list of letters, e.g. `{variable} = ["A", "C"]` (each right letter '
-                       'earns its share, each wrong one takes a share back, never below 0)',
-    "numeric": "a number, e.g. `{variable} = 12`",
-    "short_answer": 'a short text in quotes, e.g. `{variable} = "your answer"`',
+    "single_choice": 'one letter in quotes, for example `{variable} = "B"`',
+    "multiple_choice": 'a list of letters, for example `{variable} = ["A", "C"]` (each right '
+                       'letter earns its share, each wrong one takes a share back, never below 0)',
+    "numeric": "a number, for example `{variable} = 12`",
+    "short_answer": 'a short text in quotes, for example `{variable} = "your answer"`',
 }
 
 
@@ -94,7 +94,7 @@ def _answer_code(current, bank_name):
         value = format_number(right.numeric_targets(current.values)[0][0])
     else:
         value = repr(question.answers[0])
-    return (f"# Question {question.id}: set {variable}\n### BEGIN SOLUTION\n"
+    return (f"# Your answer: {variable} = ...\n### BEGIN SOLUTION\n"
             f"{variable} = {value}\n### END SOLUTION")
 
 

@@ -93,6 +93,15 @@ class Question(Strict):
     concepts: Annotated[list[Text], Field(min_length=1)]
     points: Annotated[float, Field(gt=0)] = 1.0
 
+    @model_validator(mode="after")
+    def _placeholders_need_variables(self):
+        if self.type != "numeric":
+            for field in ("prompt", "explanation"):
+                if placeholders(getattr(self, field)):
+                    raise ValueError(f"{field}: {{{{ }}}} placeholders need variables, which "
+                                     "only numeric questions have")
+        return self
+
     @property
     def auto_checked(self):
         return self.type != "open"
@@ -174,8 +183,12 @@ class Numeric(Question):
 
     @model_validator(mode="after")
     def _placeholders_evaluate(self):
-        for field in ("prompt", "explanation"):
-            for formula in placeholders(getattr(self, field)):
+        texts = [("prompt", self.prompt), ("explanation", self.explanation)]
+        texts += [(f"hints.{number}", hint) for number, hint in enumerate(self.hints)]
+        texts += [(f"mistakes.{number}.feedback", mistake.feedback)
+                  for number, mistake in enumerate(self.mistakes)]
+        for field, text in texts:
+            for formula in placeholders(text):
                 try:
                     _check_formula(formula, self.variables)
                 except ValueError as error:

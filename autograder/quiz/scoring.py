@@ -33,6 +33,7 @@ class Attempt:
     values: dict
     prompt: str
     choices: list  # the question's choices in this attempt's order
+    hints: list
     letters: bool = True  # choices shown as A, B, ... (else by their ids, as in answers files)
 
     @property
@@ -54,7 +55,7 @@ def attempt(bank, question, seed, shuffle=True, letters=True):
     if shuffle:
         rng.shuffle(choices)
     return Attempt(question, key_for(question, bank), values, fill(question.prompt, values),
-                   choices, letters)
+                   choices, [fill(hint, values) for hint in question.hints], letters)
 
 
 def attempts(bank, seed, shuffle=True, letters=True):

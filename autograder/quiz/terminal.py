@@ -47,12 +47,13 @@ class TerminalQuiz:
             for number, current in enumerate(questions, 1):
                 verdicts.append(self.ask_question(number, len(questions), current))
         except QuitQuiz:
-            self.say("\nQuiz ended early.")
+            self.say(f"\nQuiz ended early, after {len(verdicts)} of {len(questions)} questions.")
         report = QuizReport(self.name, self.bank.title, self.seed, verdicts)
         self.show_score(report)
         missed = [current for current, verdict in zip(questions, verdicts)
                   if verdict.fraction is not None and not verdict.correct]
-        self.retry(missed)
+        if len(verdicts) == len(questions):
+            self.retry(missed)
         return report
 
     def show_score(self, report):
@@ -64,6 +65,8 @@ class TerminalQuiz:
                      f"{format_number(report.self_assessed_possible)} points")
 
     def retry(self, missed):
+        if not missed:
+            return
         while missed:
             reply = self._input(f"\nTry the {len(missed)} question"
                                 f"{'s' * (len(missed) != 1)} you missed again? [y/n] ")
@@ -97,7 +100,7 @@ class TerminalQuiz:
                                    initial_indent="  ", subsequent_indent="     "))
         if question.type == "open":
             return self.ask_open(current)
-        hints = list(question.hints)
+        hints = list(current.hints)
         while True:
             unit = f" in {question.unit}" if getattr(question, "unit", "") else ""
             reply = self._input(f"Your answer ({ANSWER_FORMS[question.type]}{unit}): ").strip()

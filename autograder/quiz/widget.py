@@ -48,7 +48,7 @@ class QuizWidget:
                                else "Check", button_style="primary")
         check.on_click(lambda _button, current=current: self.check(current))
         self.check_buttons[question.id] = check
-        hints = list(question.hints)
+        hints = list(current.hints)
         hint = widgets.Button(description="Hint", disabled=not hints)
         hint.on_click(lambda _button, hints=hints, current=current: self._hint(current, hints))
         self.hint_buttons[question.id] = hint
