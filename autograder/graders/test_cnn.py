@@ -1,0 +1,642 @@
+"""Hidden grader of assignment 04: a 1D convolutional network on DNA.
+
+Every input is drawn here (the student never sees it), every expected value comes from
+``solutions.cnn``, and typical mistakes are recognized by what they return. The CNN is judged by
+behaviour only: its parameter shapes and count, its outputs once the reference weights are loaded
+into it, and what its pooling does to a motif that moves.
+"""
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+import solutions.cnn as reference
+from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
+                               expect_equal, expect_raises, expect_tensor, explain_error)
+from autograder.student import StudentError
+
+BASES = "ACGT"
+SCAN_HINT = ("feature_map[i] = sum(x[i:i+K] * filt) + bias, for every position i where the whole "
+             "filter fits: i = 0, 1, ..., L - K (that is L - K + 1 positions).")
+SCAN_ERRORS = {"must match the size of tensor": "Off-by-one: your last window is shorter than the "
+                                                "filter. A filter of K bases fits at L - K + 1 "
+                                                "positions: range(len(x) - K + 1).",
+               "stack expects a non-empty": "Your loop made no scores: loop over "
+                                            "range(len(x) - K + 1)."}
+TRANSPOSE_HINT = ("Conv1d wants channels first, (N, 4, L), but the one-hot batch is (N, L, 4): "
+                  "transpose it inside forward with x.transpose(1, 2) and keep "
+                  "nn.Conv1d(4, n_filters, kernel_size) (4 input channels, one per base).")
+CONV2D_HINT = ("Your model has a 4-dimensional weight, i.e. a Conv2d. DNA is one-dimensional with "
+               "4 channels (the bases): use nn.Conv1d(4, n_filters, kernel_size), whose weight has "
+               "shape (n_filters, 4, kernel_size).")
+FLATTEN_OVERLAP_HINT = ("The Linear layer has the right size, but the flattened feature maps do "
+                        "not fit it: after pooling there must be (L - K + 1) // pool_size "
+                        "positions per filter. Pool with windows that do not overlap "
+                        "(nn.MaxPool1d(pool_size): the stride equals the size), and flatten the "
+                        "pooled maps with start_dim=1.")
+FORWARD_ERRORS = {"to have 4 channels, but got": TRANSPOSE_HINT, "conv2d": CONV2D_HINT}
+
+
+def one_hot(sequence):
+    """str of A C G T (N: a row of zeros) -> (L, 4) float32."""
+    return torch.tensor([[float(base == column) for column in BASES] for base in sequence])
+
+
+def random_dna(rng, length):
+    return "".join(BASES[i] for i in torch.randint(0, 4, (length,), generator=rng).tolist())
+
+
+def random_one_hot_batch(rng, n, length):
+    """(n, length, 4) float32 one-hot DNA."""
+    return F.one_hot(torch.randint(0, 4, (n, length), generator=rng), 4).float()
+
+
+# -- conv1d_scan ---------------------------------------------------------------------------------
+
+def _scan(student, x, filt, bias=None):
+    args = (x, filt) if bias is None else (x, filt, bias)
+    try:
+        return student.call("conv1d_scan", *args)
+    except StudentError as error:
+        explain_error(error, SCAN_ERRORS)
+
+
+def _scan_mistakes(x, filt, bias):
+    expected = reference.conv1d_scan(x, filt, bias)
+    kernel_size = len(filt)
+    windows = [x[i:i + kernel_size] * filt for i in range(len(x) - kernel_size + 1)]
+    return [(expected[:-1], "Off-by-one: you left out the last position. A filter of K bases fits "
+                            "at L - K + 1 positions: range(len(x) - K + 1)."),
+            (expected - bias, "You forgot to add the bias to every score."),
+            (reference.conv1d_scan(x, filt.flip(0), bias),
+             "You flipped the filter. The 'convolution' of deep learning slides the filter as it "
+             "is (a cross-correlation): multiply x[i + k] by filt[k]."),
+            (torch.stack([window.sum(dim=0) for window in windows]) + bias,
+             "Sum over both the K positions and the 4 bases of each window: one number per "
+             "position."),
+            (torch.stack([window.sum(dim=1) for window in windows]) + bias,
+             "Sum over both the K positions and the 4 bases of each window: one number per "
+             "position.")]
+
+
+@exercise("conv1d_scan", weight=2)
+def test_conv1d_scan_reproduces_the_lecture_example(student):
+    """the filter CCG over ACCGTCACCTA gives the feature map 1 3 1 0 1 1 1 2 1"""
+    x, filt = one_hot("ACCGTCACCTA"), one_hot("CCG")
+    got = _scan(student, x, filt)
+    expect_tensor(got, hint="Return the scores as one tensor (torch.stack a list of them).")
+    expect_close(got, reference.conv1d_scan(x, filt), hint=SCAN_HINT,
+                 mistakes=_scan_mistakes(x, filt, 0.0))
+
+
+@exercise("conv1d_scan", weight=2)
+@pytest.mark.parametrize("length, kernel_size", [(20, 3), (37, 8), (50, 1), (12, 12)])
+def test_conv1d_scan_matches_a_valid_convolution(student, rng, length, kernel_size):
+    """random one-hot DNA, a random filter and a bias give the valid convolution"""
+    x = one_hot(random_dna(rng, length))
+    filt = torch.randn(kernel_size, 4, generator=rng)
+    bias = float(torch.randn((), generator=rng))
+    got = _scan(student, x, filt, bias)
+    expect_close(got, reference.conv1d_scan(x, filt, bias), hint=SCAN_HINT,
+                 mistakes=_scan_mistakes(x, filt, bias))
+
+
+@exercise("conv1d_scan")
+def test_conv1d_scan_adds_the_bias_everywhere(student, rng):
+    """the bias is added to the score of every position"""
+    x, filt, bias = one_hot(random_dna(rng, 15)), one_hot(random_dna(rng, 4)), -2.5
+    got = _scan(student, x, filt, bias)
+    expect_close(got, reference.conv1d_scan(x, filt, bias), hint=SCAN_HINT,
+                 mistakes=_scan_mistakes(x, filt, bias))
+
+
+@exercise("conv1d_scan")
+def test_conv1d_scan_returns_float32(student, rng):
+    """the feature map is a (L - K + 1,) float32 tensor"""
+    got = _scan(student, one_hot(random_dna(rng, 10)), torch.randn(3, 4, generator=rng))
+    expect_tensor(got, shape=(8,), dtype=torch.float32,
+                  hint="Return a (L - K + 1,) float32 tensor: torch.stack the scores, do not "
+                       "return a list or convert to int.")
+
+
+# -- filter_from_motif ---------------------------------------------------------------------------
+
+WILDCARD_HINT = ("Wildcards (IUPAC codes) allow several bases: N is any of A, C, G, T, W is A or "
+                 "T, and so on (the IUPAC table). Put a 1 in the column of every base the code "
+                 "allows.")
+ORDER_HINT = "The columns are A, C, G, T, in this order (the order of one-hot DNA)."
+
+
+def _motif(student, motif):
+    try:
+        return student.call("filter_from_motif", motif)
+    except StudentError as error:
+        explain_error(error, {"'['": "A class in square brackets such as [ACT] is ONE position "
+                                     "that allows each base inside the brackets.",
+                              "KeyError": WILDCARD_HINT})
+
+
+def _motif_mistakes(motif):
+    """What typical wrong filters of ``motif`` look like, with the hint for each."""
+    expected = reference.filter_from_motif(motif)
+    only_plain_bases = torch.stack([row if row.sum() == 1 else torch.zeros(4) for row in expected])
+    mistakes = [(only_plain_bases, WILDCARD_HINT),
+                (expected / expected.sum(dim=1, keepdim=True),
+                 "Give every allowed base weight 1, not 1 / (number of allowed bases): then every "
+                 "k-mer that matches the motif scores exactly K."),
+                (expected.T, "One row per position and one column per base: shape (K, 4).")]
+    for order in ("ATGC", "AGCT", "TGCA", "ACTG", "TCGA"):
+        mistakes.append((expected[:, [order.index(base) for base in BASES]], ORDER_HINT))
+    return mistakes
+
+
+@exercise("filter_from_motif")
+@pytest.mark.parametrize("length", [1, 6, 12])
+def test_a_motif_of_plain_bases_is_its_one_hot(student, rng, length):
+    """a motif of A, C, G, T gives its one-hot encoding, float32"""
+    motif = random_dna(rng, length)
+    got = _motif(student, motif)
+    expect_tensor(got, shape=(length, 4), dtype=torch.float32,
+                  hint="Return a (K, 4) float32 tensor: one row per position, columns A C G T.")
+    expect_close(got, reference.filter_from_motif(motif), hint="Weight 1 for the base of each "
+                 "position, 0 for the others.", mistakes=_motif_mistakes(motif))
+
+
+@exercise("filter_from_motif", weight=2)
+@pytest.mark.parametrize("motif", ["TATAWAW", "GGGRNTTYCC", "YYANWYY", "RYSWKMBDHVN"])
+def test_iupac_codes_allow_their_bases(student, motif):
+    """IUPAC wildcards (N, W, S, R, Y, ...) put a 1 in every base they allow"""
+    got = _motif(student, motif)
+    expect_close(got, reference.filter_from_motif(motif), hint=WILDCARD_HINT,
+                 mistakes=_motif_mistakes(motif))
+
+
+def _bracket_mistakes(motif):
+    """A bracket read as one base (its first) instead of a class of bases."""
+    first_only = reference.filter_from_motif("".join(
+        group[0] if group else base for group, base in reference.MOTIF_POSITION.findall(motif)))
+    return [(first_only, "Every base inside the brackets is allowed at that one position: [ACT] "
+                         "gives A, C and T weight 1."),
+            *_motif_mistakes(motif)]
+
+
+@exercise("filter_from_motif", weight=2)
+@pytest.mark.parametrize("motif", ["AT[ACT]", "[AG]C[CGT]T", "G[AT]N[CG]A"])
+def test_a_bracket_class_is_one_position(student, motif):
+    """a class of bases in brackets, such as the isoleucine codons AT[ACT], is one position"""
+    got = _motif(student, motif)
+    expected = reference.filter_from_motif(motif)
+    expect_close(got, expected, hint="A class in square brackets such as [ACT] is ONE position; "
+                 f"{motif} has {len(expected)} positions.", mistakes=_bracket_mistakes(motif))
+
+
+@exercise("filter_from_motif")
+def test_every_isoleucine_codon_scores_three(student):
+    """with AT[ACT], the codons ATT, ATC and ATA score 3 and ATG scores 2"""
+    filt = _motif(student, "AT[ACT]")
+    expect_tensor(filt, shape=(3, 4), hint="AT[ACT] has 3 positions: a (3, 4) filter.")
+    scores = [float((one_hot(codon) * filt).sum()) for codon in ("ATT", "ATC", "ATA", "ATG")]
+    expect(scores == [3.0, 3.0, 3.0, 2.0], "scores [3, 3, 3, 2] for ATT, ATC, ATA, ATG",
+           f"scores {scores}", "Every base of a class gets weight 1, the others 0.")
+
+
+@exercise("filter_from_motif", weight=0.5)
+def test_lower_case_motifs_work(student):
+    """a motif in lower case gives the same filter"""
+    got = _motif(student, "tataw[ac]n")
+    expect_close(got, reference.filter_from_motif("TATAW[AC]N"),
+                 hint="Accept lower case: motif.upper() first.")
+
+
+@exercise("filter_from_motif", weight=0.5)
+@pytest.mark.parametrize("motif", ["AXG", "AC-GT"])
+def test_a_character_that_is_no_base_is_refused(student, motif):
+    """a character that is neither a base nor an IUPAC code raises ValueError"""
+    expect_raises(student, "filter_from_motif", (motif,), "ValueError",
+                  hint="Raise ValueError for a character that is not a base, an IUPAC code or a "
+                       "bracket (e.g. `raise ValueError(...)` when it is not in IUPAC).")
+
+
+# -- max_pool1d ----------------------------------------------------------------------------------
+
+OVERLAP_HINT = ("Your windows overlap: pooling windows do not overlap, each one starts where the "
+                "previous one ended (stride = size), so P positions give P // size maxima.")
+
+
+def _pool(student, feature_map, size):
+    got = student.call("max_pool1d", feature_map, size)
+    if isinstance(got, (tuple, list)) and len(got) == 2 and all(
+            isinstance(part, torch.Tensor) for part in got):
+        raise CheckFailed(expected="one tensor of maxima", got=describe(got),
+                          hint="x.max(dim=1) returns (values, indices): return .values only.")
+    return got
+
+
+def _pool_mistakes(feature_map, size):
+    n = len(feature_map)
+    sliding = feature_map.unfold(0, size, 1).max(dim=1).values if size <= n else torch.empty(0)
+    padded = torch.cat([feature_map, feature_map.new_full((-n % size,), -math.inf)])
+    return [(sliding, OVERLAP_HINT),
+            (padded.reshape(-1, size).max(dim=1).values,
+             "Drop the trailing partial window (the last P % size positions), as nn.MaxPool1d "
+             "does: P positions give P // size windows."),
+            (feature_map[:n // size * size].reshape(-1, size).mean(dim=1),
+             "That is average pooling: keep the maximum of each window."),
+            (feature_map[:n // size * size].reshape(-1, size).max(dim=1).values.clamp(min=0),
+             "Feature maps can be negative: start each window's maximum from its first value "
+             "(or use .max()), not from 0.")]
+
+
+@exercise("max_pool1d")
+def test_max_pool1d_of_the_lecture_feature_map(student):
+    """pooling 1 3 1 0 1 1 1 2 1 with size 2 gives 3 1 1 2"""
+    feature_map = torch.tensor([1.0, 3, 1, 0, 1, 1, 1, 2, 1])
+    got = _pool(student, feature_map, 2)
+    expect_tensor(got, hint="Return a tensor of maxima.")
+    expect_close(got, reference.max_pool1d(feature_map, 2), hint="The maximum of each window of 2.",
+                 mistakes=_pool_mistakes(feature_map, 2))
+
+
+@exercise("max_pool1d", weight=3)
+@pytest.mark.parametrize("length, size", [(10, 2), (17, 3), (16, 4), (23, 6), (7, 1), (5, 5)])
+def test_max_pool1d_agrees_with_nn_maxpool1d(student, rng, length, size):
+    """max_pool1d agrees with nn.MaxPool1d, trailing partial window included"""
+    feature_map = 3 * torch.randn(length, generator=rng)
+    got = _pool(student, feature_map, size)
+    expected = F.max_pool1d(feature_map[None, None], size)[0, 0]
+    expect_close(got, expected, hint="Cut the map into windows of `size` that do not overlap, "
+                 "drop a trailing partial window, keep the maximum of each.",
+                 mistakes=_pool_mistakes(feature_map, size))
+
+
+@exercise("max_pool1d")
+def test_max_pool1d_of_a_negative_feature_map(student, rng):
+    """pooling works when every score is negative"""
+    feature_map = -1 - torch.rand(12, generator=rng)
+    got = _pool(student, feature_map, 3)
+    expect_close(got, reference.max_pool1d(feature_map, 3), hint="The maximum of each window.",
+                 mistakes=_pool_mistakes(feature_map, 3))
+
+
+# -- conv_output_length and flattened_size -------------------------------------------------------
+
+def _expect_int(got, hint):
+    expect(isinstance(got, int) and not isinstance(got, bool), "an int", describe(got), hint)
+
+
+@exercise("conv_output_length", weight=2)
+@pytest.mark.parametrize("seq_len, kernel_size", [(11, 3), (500, 10), (251, 8), (7, 7)])
+def test_positions_of_a_valid_convolution(student, seq_len, kernel_size):
+    """a filter of K bases fits at L - K + 1 positions"""
+    got = student.call("conv_output_length", seq_len, kernel_size)
+    expect_equal(got, reference.conv_output_length(seq_len, kernel_size),
+                 hint="Without padding and stride: L - K + 1 positions.",
+                 mistakes=[(seq_len - kernel_size, "Off-by-one: a filter of K bases fits at "
+                                                   "L - K + 1 positions, not L - K."),
+                           (seq_len, "A valid convolution only scores positions where the whole "
+                                     "filter fits: L - K + 1.")])
+
+
+def _length_mistakes(seq_len, kernel_size, stride, padding):
+    span = seq_len + 2 * padding - kernel_size
+    return [((seq_len + padding - kernel_size) // stride + 1,
+             "Padding adds `padding` zeros at EACH end: use seq_len + 2 * padding."),
+            (span + 1, "Divide by the stride: the filter moves `stride` positions at a time."),
+            (span // stride, "Off-by-one: add 1 after dividing by the stride."),
+            (-(-span // stride) + 1, "Round down (floor division //), as nn.Conv1d does."),
+            ((span + 1) // stride, "Divide (L + 2p - K) by the stride first, then add 1."),
+            (span / stride + 1, "Use floor division // : the number of positions is a whole "
+                                "number.")]
+
+
+@exercise("conv_output_length", weight=2)
+@pytest.mark.parametrize("seq_len, kernel_size, stride, padding",
+                         [(11, 3, 1, 1), (20, 5, 1, 2), (11, 3, 2, 0), (500, 10, 3, 0),
+                          (30, 4, 3, 2), (12, 5, 4, 1)])
+def test_positions_with_stride_and_padding(student, seq_len, kernel_size, stride, padding):
+    """with stride and padding the count agrees with nn.Conv1d"""
+    got = student.call("conv_output_length", seq_len, kernel_size, stride, padding)
+    expect_equal(got, reference.conv_output_length(seq_len, kernel_size, stride, padding),
+                 hint="positions = (L + 2 * padding - K) // stride + 1.",
+                 mistakes=_length_mistakes(seq_len, kernel_size, stride, padding))
+
+
+@exercise("conv_output_length")
+def test_conv_output_length_is_an_int(student):
+    """the number of positions is an int"""
+    _expect_int(student.call("conv_output_length", 12, 3, 2, 0),
+                "Return an int: use floor division // (nn.Linear needs a whole number).")
+
+
+def _flattened_mistakes(seq_len, kernel_size, n_filters, pool_size):
+    positions = reference.conv_output_length(seq_len, kernel_size)
+    return [(positions * n_filters, "You forgot the pooling: it keeps positions // pool_size "
+                                    "positions of every feature map."),
+            (positions // pool_size, "Multiply by n_filters: every filter has its own feature "
+                                     "map, and all of them are flattened together."),
+            (seq_len // pool_size * n_filters, "The convolution shortens the sequence first: "
+                                               "pool the L - K + 1 positions, not L."),
+            ((seq_len - kernel_size) // pool_size * n_filters,
+             "Off-by-one: the convolution leaves L - K + 1 positions."),
+            (-(-positions // pool_size) * n_filters, "Pooling drops the trailing partial window: "
+                                                     "round down (//)."),
+            (positions / pool_size * n_filters, "Use floor division //: pooling drops the "
+                                                "trailing partial window.")]
+
+
+@exercise("flattened_size", weight=3)
+@pytest.mark.parametrize("config", [(11, 3, 6, 1), (11, 3, 6, 2), (500, 10, 16, 491),
+                                    (251, 8, 16, 4), (50, 8, 4, 4), (60, 7, 32, 10)])
+def test_flattened_size_counts_pooled_positions_times_filters(student, config):
+    """flattened size = pooled positions x n_filters, e.g. 9 x 6 = 54 for 11 bp, kernel 3"""
+    got = student.call("flattened_size", *config)
+    expect_equal(got, reference.flattened_size(*config),
+                 hint="(L - K + 1) // pool_size positions per feature map, times n_filters.",
+                 mistakes=_flattened_mistakes(*config))
+
+
+@exercise("flattened_size")
+def test_flattened_size_is_an_int(student):
+    """the flattened size is an int"""
+    _expect_int(student.call("flattened_size", 100, 5, 8, 3),
+                "Return an int: use floor division // (nn.Linear needs a whole number).")
+
+
+# -- DNACNN --------------------------------------------------------------------------------------
+
+# (seq_len, n_filters, kernel_size, pool_size)
+CONFIGS = [(11, 6, 3, 1), (50, 8, 5, 2), (120, 4, 8, 7), (200, 16, 10, 191)]
+
+
+def _build(student, config):
+    try:
+        return student.call_keep("DNACNN", *config)
+    except StudentError as error:
+        explain_error(error, {"conv2d": CONV2D_HINT})
+
+
+def _forward(model, x, config):
+    """model(x) in the sandbox; known errors become CheckFailed with their hint."""
+    try:
+        return model(x)
+    except StudentError as error:
+        if "mat1 and mat2 shapes cannot be multiplied" in error.message:
+            shapes = [tuple(value.shape) for value in _student_state(model).values()]
+            raise CheckFailed(expected="no error", got=error.message,
+                              hint=_architecture_problem(shapes, config)
+                              or FLATTEN_OVERLAP_HINT) from None
+        explain_error(error, FORWARD_ERRORS)
+
+
+def _reference_shapes(config):
+    seq_len, n_filters, kernel_size, pool_size = config
+    return [(n_filters, 4, kernel_size), (n_filters,),
+            (1, reference.flattened_size(seq_len, kernel_size, n_filters, pool_size)), (1,)]
+
+
+def _architecture_problem(shapes, config):
+    """The hint for a model whose parameter shapes differ from the reference, or None."""
+    seq_len, n_filters, kernel_size, pool_size = config
+    expected = _reference_shapes(config)
+    if sorted(shapes) == sorted(expected):
+        return None
+    if any(len(shape) == 4 for shape in shapes):
+        return CONV2D_HINT
+    conv_weights = [shape for shape in shapes if len(shape) == 3]
+    if not conv_weights:
+        return ("Your model has no Conv1d: DNACNN starts with nn.Conv1d(4, n_filters, "
+                "kernel_size), a weight of shape (n_filters, 4, kernel_size).")
+    if conv_weights[0][1] != 4:
+        return (f"Your Conv1d has {conv_weights[0][1]} input channels; DNA has 4 (one per base). "
+                + TRANSPOSE_HINT)
+    if conv_weights[0] != expected[0] or len(conv_weights) > 1:
+        return (f"The convolution's weight should have shape {expected[0]} "
+                "(n_filters, 4, kernel_size): one Conv1d(4, n_filters, kernel_size).")
+    linear_weights = [shape for shape in shapes if len(shape) == 2]
+    if len(linear_weights) != 1 or linear_weights[0][0] != 1:
+        return ("DNACNN has exactly one Linear layer, from the flattened feature maps to 1 output "
+                f"(weight {expected[2]}); your 2-d weights have shapes {linear_weights}.")
+    if linear_weights[0] != expected[2]:
+        return (f"Wrong flatten size: the Linear layer should take flattened_size(seq_len, "
+                f"kernel_size, n_filters, pool_size) = {expected[2][1]} inputs (pooled positions "
+                f"x n_filters), but it takes {linear_weights[0][1]}.")
+    return (f"DNACNN's parameters have shapes {expected} (conv weight and bias, linear weight and "
+            f"bias), yours {shapes}. Keep the biases of both layers and add no other layer.")
+
+
+def _student_state(model):
+    state = model.call("state_dict")
+    if not isinstance(state, dict) or not all(isinstance(value, torch.Tensor)
+                                              for value in state.values()):
+        raise CheckFailed(expected="a model whose state_dict() holds tensors", got=describe(state),
+                          hint="DNACNN must be an nn.Module (class DNACNN(nn.Module)).")
+    return state
+
+
+def _random_state(rng, config):
+    """Reference parameters (conv.weight, conv.bias, fc.weight, fc.bias) drawn with ``rng``."""
+    seq_len, n_filters, kernel_size, pool_size = config
+    n_features = reference.flattened_size(seq_len, kernel_size, n_filters, pool_size)
+    return {"conv.weight": 0.6 * torch.randn(n_filters, 4, kernel_size, generator=rng),
+            "conv.bias": 0.5 * torch.randn(n_filters, generator=rng),
+            "fc.weight": 1.5 * torch.randn(1, n_features, generator=rng) / math.sqrt(n_features),
+            "fc.bias": 0.2 * torch.randn(1, generator=rng)}
+
+
+def _load_reference_state(model, state, config):
+    """Copy the reference parameters into the student's model, matched by shape in order."""
+    student_state = _student_state(model)
+    shapes = [tuple(value.shape) for value in student_state.values()]
+    problem = _architecture_problem(shapes, config)
+    if problem:
+        raise CheckFailed(expected=f"parameters of shapes {_reference_shapes(config)}",
+                          got=f"shapes {shapes}", hint=problem)
+    unused, mapping = list(student_state), {}
+    for value in state.values():
+        name = next(name for name in unused if tuple(student_state[name].shape) == value.shape)
+        unused.remove(name)
+        mapping[name] = value
+    try:
+        model.call("load_state_dict", mapping)
+    except StudentError as error:
+        raise CheckFailed(expected="the model accepts weights of the right shapes",
+                          got=error.message, hint="Build the layers in __init__ as nn.Module "
+                                                  "attributes.") from None
+
+
+def _reference_forward(state, x, pool_size, layout="transpose", conv_relu=True,
+                       output="sigmoid", pooling="max"):
+    """The reference network and its typical variants, on the trusted side."""
+    channels_first = x.transpose(1, 2) if layout == "transpose" else x.reshape(len(x), 4, -1)
+    maps = F.conv1d(channels_first, state["conv.weight"], state["conv.bias"])
+    if conv_relu:
+        maps = F.relu(maps)
+    maps = F.max_pool1d(maps, pool_size) if pooling == "max" else F.avg_pool1d(maps, pool_size)
+    logits = F.linear(maps.flatten(start_dim=1), state["fc.weight"], state["fc.bias"]).squeeze(1)
+    return {"sigmoid": torch.sigmoid(logits), "logits": logits,
+            "relu_then_sigmoid": torch.sigmoid(F.relu(logits)),
+            "sigmoid_twice": torch.sigmoid(torch.sigmoid(logits))}[output]
+
+
+def _dnacnn_mistakes(state, x, pool_size):
+    def variant(**kwargs):
+        return _reference_forward(state, x, pool_size, **kwargs)
+
+    return [(variant(output="relu_then_sigmoid"),
+             "You put a ReLU after the output layer: no ReLU after the Linear layer, only the "
+             "sigmoid (otherwise no probability can fall below 0.5)."),
+            (variant(output="sigmoid_twice"),
+             "You applied the sigmoid twice: once, after the Linear layer, is enough."),
+            (variant(output="logits"), "You forgot the sigmoid: return probabilities, "
+                                       "torch.sigmoid of the Linear layer's output."),
+            (variant(conv_relu=False), "Missing nonlinearity: apply a ReLU to the feature maps "
+                                       "after the convolution (before pooling)."),
+            (variant(layout="reshape"), "reshape/view does not transpose: it scrambles bases "
+                                        "and positions. Use x.transpose(1, 2) (or "
+                                        "x.permute(0, 2, 1))."),
+            (variant(pooling="avg"), "That is average pooling: use max pooling "
+                                     "(nn.MaxPool1d(pool_size)).")]
+
+
+def _expect_probabilities(got, n):
+    if isinstance(got, torch.Tensor) and tuple(got.shape) == (n, 1):
+        raise CheckFailed(expected=f"a tensor of shape ({n},)", got=describe(got),
+                          hint="The Linear layer outputs (N, 1): return one probability per "
+                               "sequence, shape (N,), with .squeeze(1).")
+    expect_tensor(got, shape=(n,), hint="Return one probability per sequence: shape (N,), "
+                                        "e.g. self.fc(...).squeeze(1).")
+
+
+@exercise("DNACNN", weight=2)
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda config: "-".join(map(str, config)))
+def test_dnacnn_returns_one_probability_per_sequence(student, rng, config):
+    """one-hot DNA (N, L, 4) in, N probabilities out, for several sizes"""
+    model = _build(student, config)
+    got = _forward(model, random_one_hot_batch(rng, 3, config[0]), config)
+    _expect_probabilities(got, 3)
+    expect(bool(((got > 0) & (got < 1)).all()), "probabilities between 0 and 1", describe(got),
+           "End with a sigmoid (and nothing after it).")
+
+
+@exercise("DNACNN")
+def test_dnacnn_keeps_a_batch_of_one(student, rng):
+    """a batch of one sequence gives shape (1,)"""
+    config = (30, 4, 5, 2)
+    got = _forward(_build(student, config), random_one_hot_batch(rng, 1, 30), config)
+    if isinstance(got, torch.Tensor) and got.shape == ():
+        raise CheckFailed(expected="a tensor of shape (1,)", got=describe(got),
+                          hint=".squeeze() without a dimension also removes the batch dimension "
+                               "when N = 1: use .squeeze(1).")
+    _expect_probabilities(got, 1)
+
+
+@exercise("DNACNN", weight=2)
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda config: "-".join(map(str, config)))
+def test_dnacnn_has_the_parameters_of_conv1d_and_one_linear_layer(student, config):
+    """the parameters: Conv1d(4, n_filters, K) and Linear(flattened size, 1), counted"""
+    model = _build(student, config)
+    shapes = [tuple(value.shape) for value in _student_state(model).values()]
+    problem = _architecture_problem(shapes, config)
+    n_parameters = sum(math.prod(shape) for shape in shapes)
+    expected = sum(math.prod(shape) for shape in _reference_shapes(config))
+    expect(n_parameters == expected and problem is None,
+           f"{expected} parameters of shapes {_reference_shapes(config)}",
+           f"{n_parameters} parameters of shapes {shapes}", problem or "")
+
+
+@exercise("DNACNN", weight=3)
+@pytest.mark.parametrize("config", CONFIGS[:3], ids=lambda config: "-".join(map(str, config)))
+def test_dnacnn_with_the_reference_weights_computes_the_reference(student, rng, config):
+    """with the reference weights loaded, the outputs are the reference's"""
+    model = _build(student, config)
+    state = _random_state(rng, config)
+    _load_reference_state(model, state, config)
+    x = random_one_hot_batch(rng, 8, config[0])
+    got = _forward(model, x, config)
+    _expect_probabilities(got, 8)
+    expect_close(got, _reference_forward(state, x, config[3]), rtol=1e-4, atol=1e-5,
+                 hint="transpose → Conv1d → ReLU → MaxPool1d → flatten → Linear → sigmoid, in "
+                      "this order.", mistakes=_dnacnn_mistakes(state, x, config[3]))
+
+
+def _motif_at(position, seq_len, motif="ACGT"):
+    """One-hot (seq_len, 4) with ``motif`` at ``position`` and N (zeros) elsewhere."""
+    x = torch.zeros(seq_len, 4)
+    x[position:position + len(motif)] = one_hot(motif)
+    return x
+
+
+@exercise("DNACNN", weight=2)
+def test_a_motif_moving_within_a_pool_window_changes_nothing(student, rng):
+    """conv + max pooling: a motif shifted within one pooling window gives the same output"""
+    config = seq_len, n_filters, kernel_size, pool_size = (40, 2, 4, 4)
+    state = _random_state(rng, config)
+    # filter 0 detects ACGT (and nothing at any partial overlap); filter 1 never fires
+    state["conv.weight"][0], state["conv.bias"][:] = one_hot("ACGT").T, 0.0
+    state["conv.weight"][1] = -one_hot("ACGT").T.abs() - 0.1
+    model = _build(student, config)
+    _load_reference_state(model, state, config)
+    x = torch.stack([_motif_at(12, seq_len), _motif_at(13, seq_len), _motif_at(16, seq_len)])
+    got = _forward(model, x, config)
+    _expect_probabilities(got, 3)
+    expected = _reference_forward(state, x, pool_size)
+    expect_close(got[:2], expected[:2], hint="A motif that moves within one pooling window must "
+                 "give the same pooled features: ReLU, then max pooling in windows of pool_size "
+                 "that do not overlap.", mistakes=_dnacnn_mistakes(state, x[:2], pool_size))
+    expect_close(got, expected, hint="A motif that moves into the next pooling window lands on "
+                 "other weights of the Linear layer: pool in windows of pool_size, not over the "
+                 "whole map.", mistakes=_dnacnn_mistakes(state, x, pool_size))
+
+
+# -- top_kmer ------------------------------------------------------------------------------------
+
+def _top_kmer(student, filter_weights):
+    try:
+        got = student.call("top_kmer", filter_weights)
+    except StudentError as error:
+        explain_error(error, {"index out of range": (
+            "Take the best base of each POSITION: argmax over the 4 columns (dim=1), one "
+            "letter per row of the (K, 4) filter.")})
+    expect(isinstance(got, str), "a str such as 'CACGTG'", describe(got),
+           'Join the letters into one string: "".join(...).')
+    return got
+
+
+def _kmer_mistakes(filter_weights):
+    mistakes = [(reference.top_kmer(-filter_weights),
+                 "You took the smallest weight (argmin): the base a filter responds to most has "
+                 "the LARGEST weight."),
+                (reference.top_kmer(filter_weights.abs()),
+                 "A large negative weight means the filter avoids that base: take the largest "
+                 "weight, not the largest absolute value.")]
+    for order in ("ATGC", "AGCT", "TGCA", "ACTG"):
+        mistakes.append(("".join(order[i] for i in filter_weights.argmax(dim=1).tolist()),
+                         "The columns are A, C, G, T in this order."))
+    if len(filter_weights) <= 4:
+        mistakes.append(("".join(BASES[i] for i in filter_weights.argmax(dim=0).tolist()),
+                         "Take the best base of each POSITION: argmax over the 4 columns "
+                         "(dim=1), one letter per row."))
+    return mistakes
+
+
+@exercise("top_kmer", weight=2)
+@pytest.mark.parametrize("motif", ["CACGTG", "TGACTCA", "GGGAATTCCC", "TATA"])
+def test_top_kmer_reads_a_planted_motif(student, rng, motif):
+    """a filter trained towards a motif (one-hot plus noise, some weights negative) reads back"""
+    filter_weights = 2 * one_hot(motif) - 0.8 + 0.3 * torch.randn(len(motif), 4, generator=rng)
+    filter_weights[0, (BASES.index(motif[0]) + 1) % 4] = -3.0  # a base the filter avoids
+    got = _top_kmer(student, filter_weights)
+    expect_equal(got, reference.top_kmer(filter_weights),
+                 hint="At each position, the base (column A, C, G or T) with the largest weight.",
+                 mistakes=_kmer_mistakes(filter_weights))
+
+
+@exercise("top_kmer")
+def test_top_kmer_of_an_all_negative_filter(student, rng):
+    """the best base is the largest weight even when all weights are negative"""
+    filter_weights = -1 - torch.rand(8, 4, generator=rng)
+    got = _top_kmer(student, filter_weights)
+    expect_equal(got, reference.top_kmer(filter_weights),
+                 hint="At each position, the base with the largest (here: least negative) weight.",
+                 mistakes=_kmer_mistakes(filter_weights))
