@@ -1,0 +1,353 @@
+"""Typical mistakes in assignment 04 (a 1D convolutional network on DNA)."""
+from . import Mistake
+
+MISTAKES = [
+    # -- conv1d_scan
+    Mistake("conv1d_scan", "off-by-one: stops one position early", """
+def conv1d_scan(x, filt, bias=0.0):
+    kernel_size = len(filt)
+    return torch.stack([(x[i:i + kernel_size] * filt).sum() + bias
+                        for i in range(len(x) - kernel_size)])
+""", "Off-by-one"),
+    Mistake("conv1d_scan", "forgot the bias", """
+def conv1d_scan(x, filt, bias=0.0):
+    kernel_size = len(filt)
+    return torch.stack([(x[i:i + kernel_size] * filt).sum()
+                        for i in range(len(x) - kernel_size + 1)])
+""", "forgot to add the bias"),
+    Mistake("conv1d_scan", "flipped the filter (a textbook convolution)", """
+def conv1d_scan(x, filt, bias=0.0):
+    kernel_size = len(filt)
+    flipped = filt.flip(0)
+    return torch.stack([(x[i:i + kernel_size] * flipped).sum() + bias
+                        for i in range(len(x) - kernel_size + 1)])
+""", "flipped the filter"),
+    Mistake("conv1d_scan", "summed over the positions only, one score per base", """
+def conv1d_scan(x, filt, bias=0.0):
+    kernel_size = len(filt)
+    return torch.stack([(x[i:i + kernel_size] * filt).sum(dim=0) + bias
+                        for i in range(len(x) - kernel_size + 1)])
+""", "Sum over both"),
+    Mistake("conv1d_scan", "off-by-one: one position too many", """
+def conv1d_scan(x, filt, bias=0.0):
+    kernel_size = len(filt)
+    return torch.stack([(x[i:i + kernel_size] * filt).sum() + bias
+                        for i in range(len(x) - kernel_size + 2)])
+""", "Off-by-one"),
+
+    # -- filter_from_motif
+    Mistake("filter_from_motif", "wildcards (IUPAC codes) left as zeros", """
+def filter_from_motif(motif):
+    motif = motif.upper()
+    rows, i = [], 0
+    while i < len(motif):
+        if motif[i] == "[":
+            end = motif.index("]", i)
+            rows.append(motif[i + 1:end])
+            i = end + 1
+        else:
+            if motif[i] not in IUPAC:
+                raise ValueError(f"{motif[i]!r} is not a base")
+            rows.append(motif[i])
+            i += 1
+    filt = torch.zeros(len(rows), 4)
+    for position, allowed in enumerate(rows):
+        for base in allowed:
+            if base in BASES:
+                filt[position, BASES.index(base)] = 1.0
+    return filt
+""", "Wildcards (IUPAC codes)"),
+    Mistake("filter_from_motif", "probabilities 1/n instead of weight 1 per allowed base", """
+def filter_from_motif(motif):
+    motif = motif.upper()
+    rows, i = [], 0
+    while i < len(motif):
+        if motif[i] == "[":
+            end = motif.index("]", i)
+            symbols, i = motif[i + 1:end], end + 1
+        else:
+            symbols, i = motif[i], i + 1
+        if not symbols or any(symbol not in IUPAC for symbol in symbols):
+            raise ValueError(f"{motif!r} is not a motif")
+        rows.append(set("".join(IUPAC[symbol] for symbol in symbols)))
+    filt = torch.zeros(len(rows), 4)
+    for position, allowed in enumerate(rows):
+        for base in allowed:
+            filt[position, BASES.index(base)] = 1.0 / len(allowed)
+    return filt
+""", "not 1 / (number of allowed bases)"),
+    Mistake("filter_from_motif", "brackets read character by character", """
+def filter_from_motif(motif):
+    motif = motif.upper()
+    filt = torch.zeros(len(motif), 4)
+    for position, symbol in enumerate(motif):
+        for base in IUPAC[symbol]:
+            filt[position, BASES.index(base)] = 1.0
+    return filt
+""", "ONE position"),
+    Mistake("filter_from_motif", "only the first base of a bracket class", """
+def filter_from_motif(motif):
+    motif = motif.upper()
+    rows, i = [], 0
+    while i < len(motif):
+        if motif[i] == "[":
+            end = motif.index("]", i)
+            symbol, i = motif[i + 1], end + 1
+        else:
+            symbol, i = motif[i], i + 1
+        if symbol not in IUPAC:
+            raise ValueError(f"{motif!r} is not a motif")
+        rows.append(IUPAC[symbol])
+    filt = torch.zeros(len(rows), 4)
+    for position, allowed in enumerate(rows):
+        for base in allowed:
+            filt[position, BASES.index(base)] = 1.0
+    return filt
+""", "Every base inside the brackets"),
+    Mistake("filter_from_motif", "columns in the order A T G C", """
+def filter_from_motif(motif):
+    motif = motif.upper()
+    columns = "ATGC"
+    rows, i = [], 0
+    while i < len(motif):
+        if motif[i] == "[":
+            end = motif.index("]", i)
+            symbols, i = motif[i + 1:end], end + 1
+        else:
+            symbols, i = motif[i], i + 1
+        if not symbols or any(symbol not in IUPAC for symbol in symbols):
+            raise ValueError(f"{motif!r} is not a motif")
+        rows.append("".join(IUPAC[symbol] for symbol in symbols))
+    filt = torch.zeros(len(rows), 4)
+    for position, allowed in enumerate(rows):
+        for base in allowed:
+            filt[position, columns.index(base)] = 1.0
+    return filt
+""", "A, C, G, T, in this order"),
+
+    # -- max_pool1d
+    Mistake("max_pool1d", "overlapping windows (stride 1)", """
+def max_pool1d(feature_map, size):
+    return torch.stack([feature_map[i:i + size].max()
+                        for i in range(len(feature_map) - size + 1)])
+""", "Your windows overlap"),
+    Mistake("max_pool1d", "kept the trailing partial window", """
+def max_pool1d(feature_map, size):
+    return torch.stack([feature_map[i:i + size].max()
+                        for i in range(0, len(feature_map), size)])
+""", "Drop the trailing partial window"),
+    Mistake("max_pool1d", "started each maximum from 0", """
+def max_pool1d(feature_map, size):
+    pooled = []
+    for start in range(0, len(feature_map) - size + 1, size):
+        best = 0.0
+        for value in feature_map[start:start + size].tolist():
+            if value > best:
+                best = value
+        pooled.append(best)
+    return torch.tensor(pooled)
+""", "Feature maps can be negative"),
+    Mistake("max_pool1d", "returned (values, indices)", """
+def max_pool1d(feature_map, size):
+    n_windows = len(feature_map) // size
+    return feature_map[:n_windows * size].reshape(n_windows, size).max(dim=1)
+""", "return .values only"),
+    Mistake("max_pool1d", "average pooling", """
+def max_pool1d(feature_map, size):
+    n_windows = len(feature_map) // size
+    return feature_map[:n_windows * size].reshape(n_windows, size).mean(dim=1)
+""", "average pooling"),
+
+    # -- conv_output_length
+    Mistake("conv_output_length", "forgot the + 1", """
+def conv_output_length(seq_len, kernel_size, stride=1, padding=0):
+    return (seq_len + 2 * padding - kernel_size) // stride
+""", "Off-by-one"),
+    Mistake("conv_output_length", "padding on one end only", """
+def conv_output_length(seq_len, kernel_size, stride=1, padding=0):
+    return (seq_len + padding - kernel_size) // stride + 1
+""", "at EACH end"),
+    Mistake("conv_output_length", "true division", """
+def conv_output_length(seq_len, kernel_size, stride=1, padding=0):
+    return (seq_len + 2 * padding - kernel_size) / stride + 1
+""", "floor division"),
+    Mistake("conv_output_length", "ignored the stride", """
+def conv_output_length(seq_len, kernel_size, stride=1, padding=0):
+    return seq_len + 2 * padding - kernel_size + 1
+""", "Divide by the stride"),
+
+    # -- flattened_size
+    Mistake("flattened_size", "forgot the pooling", """
+def flattened_size(seq_len, kernel_size, n_filters, pool_size):
+    return conv_output_length(seq_len, kernel_size) * n_filters
+""", "You forgot the pooling"),
+    Mistake("flattened_size", "forgot the number of filters", """
+def flattened_size(seq_len, kernel_size, n_filters, pool_size):
+    return conv_output_length(seq_len, kernel_size) // pool_size
+""", "Multiply by n_filters"),
+    Mistake("flattened_size", "pooled the sequence length, not the feature map", """
+def flattened_size(seq_len, kernel_size, n_filters, pool_size):
+    return seq_len // pool_size * n_filters
+""", "The convolution shortens the sequence first"),
+    Mistake("flattened_size", "rounded the pooled positions up", """
+def flattened_size(seq_len, kernel_size, n_filters, pool_size):
+    import math
+    return math.ceil(conv_output_length(seq_len, kernel_size) / pool_size) * n_filters
+""", "Pooling drops the trailing partial window"),
+
+    # -- DNACNN
+    Mistake("DNACNN", "fed (N, L, 4) to Conv1d without transposing", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.relu = nn.ReLU()
+        self.pool = nn.MaxPool1d(pool_size)
+        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
+
+    def forward(self, x):
+        feature_maps = self.pool(self.relu(self.conv(x)))
+        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
+""", "x.transpose(1, 2)"),
+    Mistake("DNACNN", "Conv2d over the one-hot table", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.conv = nn.Conv2d(1, n_filters, (kernel_size, 4))
+        self.relu = nn.ReLU()
+        self.pool = nn.MaxPool1d(pool_size)
+        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
+
+    def forward(self, x):
+        feature_maps = self.conv(x.unsqueeze(1)).squeeze(3)  # (N, n_filters, L - K + 1)
+        feature_maps = self.pool(self.relu(feature_maps))
+        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
+""", "Conv2d"),
+    Mistake("DNACNN", "wrong flatten size: forgot the pooling", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.relu = nn.ReLU()
+        self.pool = nn.MaxPool1d(pool_size)
+        self.fc = nn.Linear(n_filters * conv_output_length(seq_len, kernel_size), 1)
+
+    def forward(self, x):
+        feature_maps = self.pool(self.relu(self.conv(x.transpose(1, 2))))
+        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
+""", "Wrong flatten size"),
+    Mistake("DNACNN", "ReLU after the output layer", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.pool = nn.MaxPool1d(pool_size)
+        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
+
+    def forward(self, x):
+        feature_maps = self.pool(torch.relu(self.conv(x.transpose(1, 2))))
+        logits = torch.relu(self.fc(feature_maps.flatten(start_dim=1)))
+        return torch.sigmoid(logits).squeeze(1)
+""", "ReLU after the output layer"),
+    Mistake("DNACNN", "no nonlinearity after the convolution", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.pool = nn.MaxPool1d(pool_size)
+        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
+
+    def forward(self, x):
+        feature_maps = self.pool(self.conv(x.transpose(1, 2)))
+        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
+""", "Missing nonlinearity"),
+    Mistake("DNACNN", "sigmoid twice", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.relu = nn.ReLU()
+        self.pool = nn.MaxPool1d(pool_size)
+        self.fc = nn.Sequential(
+            nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1), nn.Sigmoid())
+
+    def forward(self, x):
+        feature_maps = self.pool(self.relu(self.conv(x.transpose(1, 2))))
+        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
+""", "sigmoid twice"),
+    Mistake("DNACNN", "pooling windows that overlap (stride 1)", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.relu = nn.ReLU()
+        self.pool = nn.MaxPool1d(pool_size, stride=1)
+        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
+
+    def forward(self, x):
+        feature_maps = self.pool(self.relu(self.conv(x.transpose(1, 2))))
+        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
+""", "do not overlap"),
+    Mistake("DNACNN", "reshape instead of transpose", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.relu = nn.ReLU()
+        self.pool = nn.MaxPool1d(pool_size)
+        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
+
+    def forward(self, x):
+        channels_first = x.reshape(x.shape[0], 4, x.shape[1])
+        feature_maps = self.pool(self.relu(self.conv(channels_first)))
+        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
+""", "reshape/view does not transpose"),
+    Mistake("DNACNN", "returned (N, 1) instead of (N,)", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.relu = nn.ReLU()
+        self.pool = nn.MaxPool1d(pool_size)
+        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
+
+    def forward(self, x):
+        feature_maps = self.pool(self.relu(self.conv(x.transpose(1, 2))))
+        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1)))
+""", "squeeze(1)"),
+    Mistake("DNACNN", "squeeze() without a dimension", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.relu = nn.ReLU()
+        self.pool = nn.MaxPool1d(pool_size)
+        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
+
+    def forward(self, x):
+        feature_maps = self.pool(self.relu(self.conv(x.transpose(1, 2))))
+        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze()
+""", "without a dimension"),
+
+    # -- top_kmer
+    Mistake("top_kmer", "argmin instead of argmax", """
+def top_kmer(filter_weights):
+    return "".join(BASES[column] for column in filter_weights.argmin(dim=1).tolist())
+""", "argmin"),
+    Mistake("top_kmer", "largest absolute weight", """
+def top_kmer(filter_weights):
+    return "".join(BASES[column] for column in filter_weights.abs().argmax(dim=1).tolist())
+""", "largest absolute value"),
+    Mistake("top_kmer", "argmax over the positions (dim=0)", """
+def top_kmer(filter_weights):
+    return "".join(BASES[column] for column in filter_weights.argmax(dim=0).tolist())
+""", "best base of each POSITION"),
+    Mistake("top_kmer", "columns read as A T G C", """
+def top_kmer(filter_weights):
+    return "".join("ATGC"[column] for column in filter_weights.argmax(dim=1).tolist())
+""", "A, C, G, T in this order"),
+    Mistake("top_kmer", "returned a list of letters", """
+def top_kmer(filter_weights):
+    return [BASES[column] for column in filter_weights.argmax(dim=1).tolist()]
+""", "Join the letters"),
+]
