@@ -6,6 +6,7 @@ PID namespace (every process it starts dies with it). The course folder, ``sourc
 the kernel starts, under a dedicated unprivileged user when we run as root.
 """
 import functools
+import importlib.util
 import os
 import resource
 import shutil
@@ -18,6 +19,7 @@ SANDBOX_UID = 65534  # "nobody": rlimits on processes only hold for an unprivile
 HOME = "/home/student"
 HARNESS = "/opt/dlbio"
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
+TRUSTED_PACKAGES = ("solutions", "autograder")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,18 @@ def _namespace_args():
             "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
 
 
+def trusted_package_dirs(prefixes):
+    """Folders of ``solutions`` and ``autograder`` inside ``prefixes`` (as a non-editable
+    ``pip install`` puts them in site-packages); the sandbox sees them empty."""
+    folders = []
+    for name in TRUSTED_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            if any(Path(folder).is_relative_to(prefix) for prefix in prefixes):
+                folders.append(folder)
+    return sorted(folders)
+
+
 def kernel_command(isolation, harness_dir, workspace, runtime_dir, connection_file):
     """The argv that starts an ipykernel for student code.
 
@@ -79,6 +93,7 @@ def kernel_command(isolation, harness_dir, workspace, runtime_dir, connection_fi
     python_prefixes = {sys.base_prefix, sys.prefix,
                        os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))}
     binds = [("--ro-bind", prefix, prefix) for prefix in sorted(python_prefixes)]
+    binds += [("--tmpfs", None, folder) for folder in trusted_package_dirs(python_prefixes)]
     binds += [("--bind", str(workspace), HOME), ("--ro-bind", str(harness_dir), HARNESS),
               ("--bind", str(runtime_dir), str(runtime_dir))]
     for option, source, destination in binds:
@@ -86,7 +101,7 @@ def kernel_command(isolation, harness_dir, workspace, runtime_dir, connection_fi
         for parent in reversed(Path(destination).parents[:-1]):
             if str(parent) != "/tmp":
                 mounts += ["--perms", "0755", "--dir", str(parent)]
-        mounts += [option, source, destination]
+        mounts += [option, *([source] if source else []), destination]
     mounts += ["--chdir", HOME]
     drop_user = []
     if os.geteuid() == 0:
