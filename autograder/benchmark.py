@@ -2,10 +2,11 @@
 
     python -m autograder.benchmark [ASSIGNMENT]
 
-Times, side by side in one run, on the reference submission of ASSIGNMENT (default
-01_linear_regression): plain execution of the notebook with nbclient (no grading); plain
-``nbgrader autograde`` with nbgrader's own in-kernel Execute step; and ``nbgrader autograde``
-with this kit's sandboxed grading. Prints the seconds and the ratios.
+Times, side by side in one run, on the reference submission of each ASSIGNMENT (default: every
+numbered assignment in source/): plain execution of the notebook with nbclient (no grading);
+plain ``nbgrader autograde`` with nbgrader's own in-kernel Execute step (its grade cells only
+fail fast: there is no grader in the kernel); and ``nbgrader autograde`` with this kit's
+sandboxed kernel and trusted graders. Prints the seconds and the ratios.
 """
 import sys
 import tempfile
@@ -16,7 +17,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from .example_class import build_example_class
-from .nbgrader_cli import make_course, run_nbgrader
+from .nbgrader_cli import REPO, make_course, run_nbgrader
 
 STOCK_CONFIG = '''c = get_config()
 c.CourseDirectory.course_id = "dlbio"
@@ -42,29 +43,31 @@ def autograde(course, assignment):
     run_nbgrader(course, "autograde", assignment, "--student", "ada_reference", "--force")
 
 
+def measure(scratch, assignment):
+    """{figure name: seconds} for the reference submission of one assignment."""
+    sandboxed = make_course(scratch / "sandboxed", [assignment])
+    (scratch / "stock_config.py").write_text(STOCK_CONFIG)
+    stock = make_course(scratch / "stock", [assignment], scratch / "stock_config.py")
+    for course in (sandboxed, stock):
+        build_example_class(course)
+    notebook = next((sandboxed / "submitted" / "ada_reference" / assignment).glob("*.ipynb"))
+    return {"plain": timed(plain_execution, notebook),
+            "stock": timed(autograde, stock, assignment),
+            "sandboxed": timed(autograde, sandboxed, assignment)}
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    assignment = argv[0] if argv else "01_linear_regression"
-    with tempfile.TemporaryDirectory(prefix="dlbio-benchmark-") as scratch:
-        scratch = Path(scratch)
-        sandboxed = make_course(scratch / "sandboxed", [assignment])
-        (scratch / "stock_config.py").write_text(STOCK_CONFIG)
-        stock = make_course(scratch / "stock", [assignment], scratch / "stock_config.py")
-        for course in (sandboxed, stock):
-            build_example_class(course)
-        notebook = next((sandboxed / "submitted" / "ada_reference" / assignment).glob("*.ipynb"))
-        figures = {
-            "nbclient execution, no grading": timed(plain_execution, notebook),
-            "nbgrader autograde, stock Execute": timed(autograde, stock, assignment),
-            "nbgrader autograde, sandboxed grading": timed(autograde, sandboxed, assignment),
-        }
-    for name, seconds in figures.items():
-        print(f"{name:40} {seconds:7.2f} s")
-    sandboxed_seconds = figures["nbgrader autograde, sandboxed grading"]
-    print(f"{'sandboxed / stock nbgrader autograde':40} "
-          f"{sandboxed_seconds / figures['nbgrader autograde, stock Execute']:7.2f} x")
-    print(f"{'sandboxed autograde / plain execution':40} "
-          f"{sandboxed_seconds / figures['nbclient execution, no grading']:7.2f} x")
+    assignments = argv or sorted(path.parent.name for path in
+                                 (REPO / "source").glob("[0-9][0-9]_*/*.ipynb"))
+    print(f"{'assignment':24} {'nbclient, no grading':>21} {'nbgrader autograde':>19} "
+          f"{'sandboxed autograde':>20} {'/ stock':>8} {'/ plain':>8}")
+    for assignment in assignments:
+        with tempfile.TemporaryDirectory(prefix="dlbio-benchmark-") as scratch:
+            figures = measure(Path(scratch), assignment)
+        print(f"{assignment:24} {figures['plain']:19.1f} s {figures['stock']:17.1f} s "
+              f"{figures['sandboxed']:18.1f} s {figures['sandboxed'] / figures['stock']:7.2f}x "
+              f"{figures['sandboxed'] / figures['plain']:7.2f}x", flush=True)
     return 0
 
 
