@@ -12,7 +12,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict
 
 from .course import restore_grade_cells
-from .pipeline import grade_notebook, read_notebook
+from .pipeline import FALLBACK_NOTE, grade_notebook, read_notebook
 from .sandbox.limits import Limits
 
 
@@ -24,13 +24,20 @@ class SandboxedGrading(NbGraderPreprocessor):
                  "{'04_cnn': {'cell_seconds': 180}} (names: see autograder.sandbox.limits)."
     ).tag(config=True)
 
+    _fallback_announced = False  # the fallback warning is given once per nbgrader run
+
     def preprocess(self, nb, resources):
         assignment = resources["nbgrader"]["assignment"]
         limits = Limits().with_overrides(self.assignment_limits.get(assignment, {}))
         name = f"{assignment}/{resources['nbgrader']['notebook']}"
         report = grade_notebook(nb, name, resources["metadata"]["path"], limits)
         for note in report.notes:
-            self.log.warning("%s: %s", name, note)
+            if note.startswith(FALLBACK_NOTE):
+                if not SandboxedGrading._fallback_announced:
+                    self.log.warning("%s (every notebook of this run)", note)
+                SandboxedGrading._fallback_announced = True
+            else:
+                self.log.warning("%s: %s", name, note)
         self.log.info("%s: %g / %g points", name, report.points, report.points_possible)
         return nb, resources
 

@@ -19,6 +19,7 @@ from .sandbox.limits import Limits
 from .student import StudentCode, StudentError
 
 QUIZ_PREFIX = "quiz:"
+FALLBACK_NOTE = "sandbox: fallback mode"
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def grade_notebook(notebook, name, files_dir=None, limits=Limits(), isolation=No
     try:
         kernel.start()
         if not kernel.isolation.is_security_boundary:
-            report.notes.append(f"sandbox: fallback mode ({kernel.isolation.reason}); "
+            report.notes.append(f"{FALLBACK_NOTE} ({kernel.isolation.reason}); "
                                 "this is not a security boundary")
         run_student_cells(kernel, notebook, report)
         reports = run_exercise_graders(kernel, limits, grade_cells)
