@@ -1,0 +1,933 @@
+"""Hidden grader of assignment 02: DNA tokens, one-hot encoding and a logistic-regression
+promoter classifier.
+
+Every input is drawn here (the student never sees it), every expected value comes from
+``solutions.promoter_classifier``, and typical mistakes are recognized by what they return.
+Models, datasets, loaders and optimizers that the checks need are built in the sandbox from
+torch's own classes (``student.make``), so each exercise is judged on its own; only plain
+tensors and numbers come back, and every verdict is reached here.
+"""
+import functools
+import itertools
+import math
+import re
+
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+import solutions.promoter_classifier as reference
+from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
+                               expect_equal, expect_raises, expect_tensor, explain_error)
+from autograder.data import synthetic_dna
+from autograder.student import Handle, StudentError
+
+# The notebook trains this model in section 11 and states the reference's test accuracy.
+TRAINED_MODEL = "promoter_model"
+STATED_TEST_ACCURACY = 0.85
+ACCURACY_MARGIN = 0.05
+REQUIRED_TEST_ACCURACY = round(STATED_TEST_ACCURACY - ACCURACY_MARGIN, 2)
+
+CHANNEL_ORDER_HINT = ("The columns must be in the order A, C, G, T (channel order): column 0 "
+                      "for A, 1 for C, 2 for G, 3 for T.")
+TRANSPOSED_HINT = ("You returned (4, L) instead of (L, 4): one row per position, one column per "
+                   "base.")
+LOWERCASE_HINT = ("Lowercase input must work: genome files write repeats in lowercase. Convert "
+                  "each base with .upper() before looking it up.")
+FLATTEN_HINT = ("After x.flatten(start_dim=1) each sequence is seq_len * 4 numbers: use "
+                "nn.Linear(seq_len * 4, 1), and flatten from dimension 1 (x.flatten() would merge "
+                "the whole batch into one row).")
+CLAMP_HINT = ("BCE without clamping: log(0) = -inf, and even 0 * log(0) is nan. Clamp p to "
+              "[eps, 1 - eps] with eps = 1e-7 before the logs (not smaller: in float32, "
+              "1 - 1e-8 is exactly 1).")
+ZERO_GRAD_HINT = ("You forgot optimizer.zero_grad(): PyTorch adds each batch's gradients to the "
+                  "previous ones, so every step followed the sum of all past gradients.")
+LOSS_ORDER_HINT = "Call loss_fn(prediction, target): the model's output first, the labels second."
+
+
+def random_dna(rng, length, bases="ACGT"):
+    """A random sequence of ``length`` characters drawn from ``bases``."""
+    picks = torch.randint(len(bases), (length,), generator=rng).tolist()
+    return "".join(bases[pick] for pick in picks)
+
+
+def all_bases_dna(rng, length):
+    """A random sequence with every one of A, C, G, T, N in it (so column mix-ups show)."""
+    return "".join(sorted("ACGTN", key=lambda _: torch.rand((), generator=rng).item())) + \
+        random_dna(rng, length - 5, "ACGTN")
+
+
+def mixed_case(rng, seq):
+    lower = torch.rand(len(seq), generator=rng) < 0.5
+    return "".join(base.lower() if low else base for base, low in zip(seq, lower.tolist()))
+
+
+def _call_or_fail(student, name, *args, expected, hint):
+    """The student's ``name(*args)``; an exception there fails the check with ``hint``."""
+    try:
+        return student.call(name, *args)
+    except StudentError as error:
+        if error.kind != "exception":
+            raise
+        raise CheckFailed(expected=expected, got=error.message, hint=hint) from None
+
+
+def _message(error):
+    """The student's own exception message, without our 'calling your code raised X:' prefix."""
+    return error.message.split(": ", 1)[-1]
+
+
+# -- tokenize -----------------------------------------------------------------------------------
+
+def _token_mixups(seq):
+    """What tokenize returns with the bases numbered in another order (N kept at 4)."""
+    tokens = reference.tokenize(seq)
+    for order in itertools.permutations(range(4)):
+        if order != (0, 1, 2, 3):
+            yield torch.tensor(list(order) + [4])[tokens]
+
+
+@exercise("tokenize", weight=2)
+@pytest.mark.parametrize("length", [11, 60, 251])
+def test_tokenize_matches_the_token_table(student, rng, length):
+    """tokenize numbers A, C, G, T, N as 0, 1, 2, 3, 4"""
+    seq = all_bases_dna(rng, length)
+    got = student.call("tokenize", seq)
+    expected = reference.tokenize(seq)
+    expect_close(got, expected, hint="Number the bases A=0, C=1, G=2, T=3, N=4.",
+                 mistakes=[(expected + 1, "Count from 0: A=0, C=1, G=2, T=3, N=4."),
+                           *((mixup, "The tokens are A=0, C=1, G=2, T=3 (alphabetical order), "
+                                     "and N=4.") for mixup in _token_mixups(seq))])
+
+
+@exercise("tokenize")
+def test_tokenize_returns_int64(student, rng):
+    """tokenize returns a LongTensor (int64) of shape (L,)"""
+    seq = random_dna(rng, 20, "ACGTN")
+    got = student.call("tokenize", seq)
+    expect_tensor(got, shape=(20,), dtype=torch.long,
+                  hint="Tokens are whole numbers: torch.tensor(tokens, dtype=torch.long).")
+
+
+@exercise("tokenize", weight=2)
+def test_tokenize_is_case_insensitive(student, rng):
+    """lowercase and mixed-case sequences give the same tokens as uppercase"""
+    seq = mixed_case(rng, all_bases_dna(rng, 40))
+    got = _call_or_fail(student, "tokenize", seq, expected="the tokens of the uppercase sequence",
+                        hint=LOWERCASE_HINT)
+    expect_close(got, reference.tokenize(seq), hint=LOWERCASE_HINT)
+
+
+@exercise("tokenize", weight=2)
+@pytest.mark.parametrize("bad", ["U", "X"])
+def test_tokenize_names_the_bad_character_and_its_position(student, rng, bad):
+    """a character that is not a DNA base raises ValueError naming it and its position"""
+    position = int(torch.randint(10, 40, (), generator=rng))
+    seq = random_dna(rng, position, "ACGT") + bad + random_dna(rng, 9, "ACGT")
+    hint = (f"Raise ValueError with a message that names the character and its position, "
+            f"e.g. raise ValueError(f\"{{base!r}} at position {{position}} is not a DNA base\").")
+    try:
+        result = student.call("tokenize", seq)
+    except StudentError as error:
+        if error.kind != "exception":
+            raise
+        if error.exception_type != "ValueError":
+            raise CheckFailed(expected="a ValueError", got=error.message,
+                              hint=f"You raised {error.exception_type}; check each base "
+                                   f"yourself and raise ValueError. {hint}") from None
+        message = _message(error)
+        named_position = any(re.search(rf"(?<!\d){number}(?!\d)", message)
+                             for number in (position, position + 1))
+        expect(bad in message and named_position,
+               f"a message naming {bad!r} and its position {position}", message, hint)
+        return
+    raise CheckFailed(expected="a ValueError", got=f"no error; returned {describe(result)}",
+                      hint=f"{bad!r} is not a DNA base: {hint}")
+
+
+# -- one_hot ------------------------------------------------------------------------------------
+
+def _one_hot_mistakes(seq):
+    expected = reference.one_hot(seq)
+    tokens = reference.tokenize(seq)
+    n_rows = (tokens == 4).unsqueeze(1)
+    return [(expected.T, TRANSPOSED_HINT),
+            (torch.eye(5)[tokens], "N gets a row of zeros and there are 4 columns (A, C, G, T), "
+                                   "not 5: drop N's column."),
+            (torch.where(n_rows, torch.full_like(expected, 0.25), expected),
+             "N must be a row of zeros (no evidence for any base), not 0.25 everywhere."),
+            *((expected[:, list(order)], CHANNEL_ORDER_HINT)
+              for order in itertools.permutations(range(4)) if order != (0, 1, 2, 3))]
+
+
+@exercise("one_hot", weight=2)
+@pytest.mark.parametrize("length", [11, 60, 251])
+def test_one_hot_matches_the_encoding(student, rng, length):
+    """one_hot gives one row per position, columns A, C, G, T, and a zero row for N"""
+    seq = all_bases_dna(rng, length)
+    try:
+        got = student.call("one_hot", seq)
+    except StudentError as error:
+        explain_error(error, {"num_classes": "N (token 4) must become a row of zeros: one-hot "
+                                             "encode with 5 classes, then drop the last column."})
+    expect_close(got, reference.one_hot(seq), hint="Row i is the one-hot vector of base i: a 1 "
+                 "in the column of its base (A, C, G, T), zeros elsewhere.",
+                 mistakes=_one_hot_mistakes(seq))
+
+
+@exercise("one_hot")
+def test_one_hot_is_float32(student, rng):
+    """one_hot returns float32"""
+    got = student.call("one_hot", random_dna(rng, 13))
+    expect_tensor(got, shape=(13, 4), dtype=torch.float32,
+                  hint="One-hot vectors are model inputs: return float32 (.float()).")
+
+
+@exercise("one_hot")
+def test_one_hot_is_case_insensitive(student, rng):
+    """one_hot of a lowercase sequence equals that of the uppercase sequence"""
+    seq = mixed_case(rng, all_bases_dna(rng, 30))
+    got = _call_or_fail(student, "one_hot", seq,
+                        expected="the one-hot encoding of the uppercase sequence",
+                        hint=LOWERCASE_HINT)
+    expect_close(got, reference.one_hot(seq), hint=LOWERCASE_HINT)
+
+
+# -- encode_batch -------------------------------------------------------------------------------
+
+@exercise("encode_batch", weight=2)
+@pytest.mark.parametrize("n_seqs", [1, 5, 32])
+def test_encode_batch_stacks_one_hot_sequences(student, rng, n_seqs):
+    """encode_batch returns (N, L, 4): sequence, position, base"""
+    length = int(torch.randint(9, 40, (), generator=rng))
+    seqs = [random_dna(rng, length, "ACGTN") for _ in range(n_seqs)]
+    got = student.call("encode_batch", seqs)
+    expected = reference.encode_batch(seqs)
+    expect_close(got, expected, hint="Stack the one-hot encodings: torch.stack([one_hot(seq) "
+                                     "for seq in seqs]).",
+                 mistakes=[(expected.transpose(1, 2), "Each sequence should be (L, 4), not "
+                                                      "(4, L): the batch is (N, L, 4)."),
+                           (expected.reshape(-1, 4), "torch.cat joins the sequences into one "
+                                                     "long one: use torch.stack to get a new "
+                                                     "first dimension (N, L, 4)."),
+                           (expected.transpose(0, 1), "Stack along a new first dimension "
+                                                      "(dim=0): the batch is (N, L, 4).")])
+
+
+@exercise("encode_batch")
+def test_encode_batch_is_float32(student, rng):
+    """encode_batch returns float32"""
+    seqs = [random_dna(rng, 12) for _ in range(3)]
+    expect_tensor(student.call("encode_batch", seqs), shape=(3, 12, 4), dtype=torch.float32,
+                  hint="Return float32, like one_hot.")
+
+
+@exercise("encode_batch")
+def test_encode_batch_refuses_sequences_of_different_lengths(student, rng):
+    """sequences of different lengths raise ValueError"""
+    length = int(torch.randint(10, 30, (), generator=rng))
+    seqs = [random_dna(rng, length) for _ in range(4)] + [random_dna(rng, length + 3)]
+    expect_raises(student, "encode_batch", (seqs,), "ValueError",
+                  hint="Check that all sequences have the same length before stacking, and "
+                       "raise ValueError if not (torch.stack would raise a RuntimeError).")
+
+
+# -- sigmoid ------------------------------------------------------------------------------------
+
+@exercise("sigmoid", weight=2)
+@pytest.mark.parametrize("shape", [(7,), (3, 5)], ids=["1-D", "2-D"])
+def test_sigmoid_matches_the_logistic_function(student, rng, shape):
+    """sigmoid(z) = 1 / (1 + exp(-z)), elementwise"""
+    z = 4 * torch.randn(shape, generator=rng)
+    got = student.call("sigmoid", z)
+    expect_close(got, torch.sigmoid(z), rtol=1e-4, atol=1e-6,
+                 hint="σ(z) = 1 / (1 + e^(-z)).",
+                 mistakes=[(torch.sigmoid(-z), "Sign error: σ(z) = 1 / (1 + e^(-z)), with a "
+                                               "minus sign in the exponent (large z must give "
+                                               "probabilities near 1)."),
+                           (1 + torch.exp(-z), "The sigmoid is 1 divided by (1 + e^(-z)): take "
+                                               "the reciprocal."),
+                           (torch.tanh(z), "That is tanh; the sigmoid is 1 / (1 + e^(-z)).")])
+
+
+@exercise("sigmoid")
+def test_sigmoid_of_huge_scores_is_0_or_1(student, rng):
+    """sigmoid gives 0 and 1, never nan, for scores around -1000 and 1000"""
+    size = 900 + 200 * torch.rand(4, generator=rng)
+    z = torch.cat([-size, torch.zeros(1), size])
+    got = student.call("sigmoid", z)
+    expect_close(got, torch.sigmoid(z), atol=1e-6,
+                 hint="For large |z|, e^(-z) or e^z overflows to inf (and inf / inf = nan): "
+                      "exponentiate only -|z|, as the notebook shows.")
+
+
+@exercise("sigmoid")
+def test_sigmoid_gradient_survives_huge_scores(student, rng):
+    """the gradient of sigmoid is finite (no overflow) for scores around -1000 and 1000"""
+    size = 900 + 200 * torch.rand(3, generator=rng)
+    z = student.put(torch.cat([-size, size]).requires_grad_())
+    try:
+        p = student.call_keep("sigmoid", z)
+        p.call("backward", torch.ones(6))
+    except StudentError as error:
+        explain_error(error, {"does not require grad": "Compute the sigmoid with torch "
+                                                       "operations only, so gradients flow."})
+    grad = z.attr("grad")
+    expect(isinstance(grad, torch.Tensor) and bool(torch.isfinite(grad).all()),
+           "a finite gradient (0) at z = ±1000", f"gradient {describe(grad)}",
+           "exp(-z) overflows to inf at z = -1000: the value survives (1 / inf = 0), but the "
+           "gradient becomes nan and would spoil training. Exponentiate only -|z| (e.g. with "
+           "torch.where), as the notebook shows.")
+
+
+@exercise("sigmoid")
+def test_sigmoid_is_written_by_hand(student, rng):
+    """sigmoid is computed from the formula, not with torch.sigmoid"""
+    z = student.put((2 * torch.randn(5, generator=rng)).requires_grad_())
+    grad_fn = student.call_keep("sigmoid", z).attr("grad_fn")
+    made_by = grad_fn.type_name if isinstance(grad_fn, Handle) else ""
+    expect("SigmoidBackward" not in made_by, "a sigmoid written with torch.exp",
+           "the result of torch.sigmoid",
+           "Write the formula yourself (torch.exp, +, /): this exercise is about the formula "
+           "and its overflow trap, not about torch.sigmoid.")
+
+
+# -- binary_cross_entropy -----------------------------------------------------------------------
+
+def _probabilities_and_labels(rng, n):
+    p = 0.02 + 0.96 * torch.rand(n, generator=rng)
+    y = (torch.rand(n, generator=rng) < 0.5).float()
+    return p, y
+
+
+@exercise("binary_cross_entropy", weight=2)
+@pytest.mark.parametrize("n", [1, 10, 100])
+def test_bce_matches_the_formula(student, rng, n):
+    """binary_cross_entropy is the mean of -[y log p + (1 - y) log(1 - p)]"""
+    p, y = _probabilities_and_labels(rng, n)
+    got = student.call("binary_cross_entropy", p, y)
+    per_sequence = -(y * torch.log(p) + (1 - y) * torch.log(1 - p))
+    mistakes = [(-per_sequence.mean(), "You forgot the minus sign: the loss is "
+                                       "-[y log p + (1 - y) log(1 - p)], a positive number."),
+                (-(y * torch.log(p)).mean(), "You forgot the (1 - y) log(1 - p) term: without "
+                                             "it, background sequences cost nothing."),
+                ((p - y).pow(2).mean(), "That is the squared error; the binary cross-entropy "
+                                        "uses logs."),
+                (per_sequence.mean() / math.log(10), "Use the natural log (torch.log), not "
+                                                     "log10."),
+                (per_sequence.mean() / math.log(2), "Use the natural log (torch.log), not log2.")]
+    if n > 1:
+        mistakes.insert(0, (per_sequence.sum(), "You summed over the sequences; average them "
+                                                "(mean, not sum)."))
+    expect_close(got, reference.binary_cross_entropy(p, y), rtol=1e-4, atol=1e-6,
+                 hint="Average -[y log p + (1 - y) log(1 - p)] over the sequences.",
+                 mistakes=mistakes)
+
+
+@exercise("binary_cross_entropy")
+def test_bce_of_confident_right_answers_is_finite_and_near_0(student, rng):
+    """p exactly 0 for label 0 and exactly 1 for label 1 gives a finite loss near 0"""
+    y = (torch.rand(6, generator=rng) < 0.5).float()
+    got = student.call("binary_cross_entropy", y.clone(), y)
+    expect(_finite_number(got) and float(got) < 1e-3, "a finite loss near 0", describe(got),
+           CLAMP_HINT)
+
+
+@exercise("binary_cross_entropy")
+def test_bce_of_confident_wrong_answers_is_finite_and_large(student, rng):
+    """p exactly 1 for label 0 and exactly 0 for label 1 gives a finite, large loss"""
+    y = (torch.rand(6, generator=rng) < 0.5).float()
+    got = student.call("binary_cross_entropy", 1 - y, y)
+    expect(_finite_number(got) and float(got) > 4.6, "a finite, large loss (about 16)",
+           describe(got), CLAMP_HINT)
+
+
+def _finite_number(value):
+    try:
+        return bool(torch.isfinite(torch.as_tensor(value, dtype=torch.float64)).all()) and \
+            torch.as_tensor(value).numel() == 1
+    except (TypeError, ValueError, RuntimeError):
+        return False
+
+
+@exercise("binary_cross_entropy")
+def test_bce_returns_a_0d_tensor_with_graph(student, rng):
+    """binary_cross_entropy returns a 0-d tensor that keeps the graph"""
+    p, y = _probabilities_and_labels(rng, 8)
+    loss = student.call_keep("binary_cross_entropy", student.put(p.requires_grad_()), y)
+    value = loss.value()
+    expect_tensor(value, shape=(), hint="Return the mean as a 0-d tensor, not loss.item() or a "
+                                        "Python float.")
+    expect(loss.attr("grad_fn") is not None, "a tensor with a grad_fn",
+           describe(value) + " without grad_fn",
+           "Compute the loss with torch operations on p, without .detach() or .item().")
+
+
+# -- PromoterDataset ----------------------------------------------------------------------------
+
+def _sequences_and_labels(rng, n, length):
+    seqs = [random_dna(rng, length) for _ in range(n)]
+    labels = (torch.rand(n, generator=rng) < 0.5).long().tolist()
+    return seqs, labels
+
+
+def _student_dataset(student, seqs, labels):
+    try:
+        return student.call_keep("PromoterDataset", seqs, labels)
+    except StudentError as error:
+        explain_error(error, {"object is not callable": "PromoterDataset must be a class "
+                                                        "(class PromoterDataset(Dataset))."})
+
+
+@exercise("PromoterDataset")
+def test_dataset_has_one_item_per_sequence(student, rng):
+    """len(dataset) is the number of sequences"""
+    seqs, labels = _sequences_and_labels(rng, 9, 15)
+    dataset = _student_dataset(student, seqs, labels)
+    expect_equal(dataset.call("__len__"), 9, hint="__len__ returns the number of sequences.")
+
+
+@exercise("PromoterDataset", weight=2)
+@pytest.mark.parametrize("labels_as", ["list", "tensor"])
+def test_dataset_item_is_one_hot_and_float_label(student, rng, labels_as):
+    """item i is (one-hot of sequence i, (L, 4) float32; its label, a 0-d float32 tensor)"""
+    seqs, labels = _sequences_and_labels(rng, 7, 20)
+    given = labels if labels_as == "list" else torch.tensor(labels)
+    dataset = _student_dataset(student, seqs, given)
+    for i in (0, 3, 6):
+        x, y = _item(dataset, i)
+        expected_x = reference.one_hot(seqs[i])
+        expect_close(x, expected_x, hint=f"Item {i} should hold the one-hot encoding of "
+                                         f"sequence {i}.",
+                     mistakes=[(expected_x.T, TRANSPOSED_HINT),
+                               (reference.tokenize(seqs[i]), "Return the one-hot encoding "
+                                                             "(L, 4), not the tokens.")])
+        expect_tensor(x, dtype=torch.float32, hint="The sequence should be float32 one-hot.")
+        _expect_label(y, labels[i])
+
+
+def _item(dataset, i):
+    item = dataset.call("__getitem__", i)
+    expect(isinstance(item, (tuple, list)) and len(item) == 2, "a pair (x, y)", describe(item),
+           "__getitem__(i) returns two things: the one-hot sequence and its label.")
+    return item
+
+
+def _expect_label(y, label):
+    if isinstance(y, torch.Tensor) and tuple(y.shape) == (1,):
+        raise CheckFailed(expected="a 0-d float32 tensor", got=describe(y),
+                          hint="The label should be 0-d (torch.tensor(1.0), not "
+                               "torch.tensor([1.0])), so a batch of labels has shape (B,).")
+    if not isinstance(y, torch.Tensor):
+        raise CheckFailed(expected="a 0-d float32 tensor", got=describe(y),
+                          hint="Return the label as a tensor, e.g. torch.tensor(float(label)).")
+    expect_tensor(y, shape=(), dtype=torch.float32,
+                  hint="The label must be float32 (nn.BCELoss compares probabilities with float "
+                       "targets): e.g. torch.tensor(float(label)).")
+    expect_close(y, float(label), hint="The label of item i is labels[i].")
+
+
+@exercise("PromoterDataset")
+def test_dataloader_batches_the_dataset(student, rng):
+    """a DataLoader over the dataset gives x (B, L, 4) float32 and y (B,) float32"""
+    seqs, labels = _sequences_and_labels(rng, 10, 12)
+    dataset = _student_dataset(student, seqs, labels)
+    loader = student.make("torch.utils.data.DataLoader", dataset, batch_size=4)
+    try:
+        batch = student.make("builtins.next", student.make("builtins.iter", loader)).value()
+    except StudentError as error:
+        explain_error(error, {"default_collate": "Items must be tensors: (one-hot (L, 4), "
+                                                 "0-d label tensor)."})
+    expect(isinstance(batch, (tuple, list)) and len(batch) == 2, "a batch (x, y)",
+           describe(batch), "__getitem__(i) returns two things: the sequence and its label.")
+    expect_tensor(batch[0], shape=(4, 12, 4), dtype=torch.float32,
+                  hint="Items should be one-hot sequences of shape (L, 4).")
+    expect_tensor(batch[1], shape=(4,), dtype=torch.float32,
+                  hint="Labels should be 0-d float32 tensors, so a batch of them is (B,).")
+    expect_close(batch[1], torch.tensor(labels[:4], dtype=torch.float32),
+                 hint="Item i holds labels[i].")
+
+
+# -- make_loaders -------------------------------------------------------------------------------
+
+def _numbered_dataset(student, first, n):
+    """A TensorDataset in the sandbox whose item i is (first + i, label): order is visible."""
+    numbers = torch.arange(first, first + n)
+    return student.make("torch.utils.data.TensorDataset", numbers, (numbers % 2).float())
+
+
+def _student_loaders(student, rng, n_train=50, n_test=23):
+    batch_size = int(torch.randint(5, 12, (), generator=rng))
+    got = student.call("make_loaders", _numbered_dataset(student, 0, n_train),
+                       _numbered_dataset(student, 100, n_test), batch_size)
+    expect(isinstance(got, (tuple, list)) and len(got) == 2
+           and all(isinstance(loader, Handle) for loader in got),
+           "(train_loader, test_loader)", describe(got),
+           "Return two DataLoaders: (train_loader, test_loader).")
+    return got[0], got[1], batch_size
+
+
+def _one_epoch(student, loader):
+    """The numbers a loader yields in one epoch, in order, and its batch sizes."""
+    batches = student.make("builtins.list", loader).value()
+    numbers = [int(n) for batch in batches for n in torch.as_tensor(batch[0]).reshape(-1)]
+    return numbers, [len(batch[0]) for batch in batches]
+
+
+@exercise("make_loaders", weight=2)
+def test_training_loader_shuffles_every_epoch(student, rng):
+    """the training loader gives the training examples in a new random order every epoch"""
+    train_loader, test_loader, _ = _student_loaders(student, rng)
+    first, _ = _one_epoch(student, train_loader)
+    second, _ = _one_epoch(student, train_loader)
+    if set(first) <= set(range(100, 123)):
+        raise CheckFailed(expected="the training examples first", got="the test examples",
+                          hint="Return (train_loader, test_loader) in this order.")
+    expect(len(set(first)) == len(first) and set(first) <= set(range(50)) and len(first) > 40,
+           "every training example once per epoch", f"{len(first)} examples",
+           "The training loader should go through the training set once per epoch.")
+    expect(first != sorted(first), "a shuffled order", "the dataset's order",
+           "The training loader must shuffle (shuffle=True): sorted data (all negatives, then "
+           "all positives) would make every batch one-sided.")
+    expect(first != second, "a new order in every epoch", "the same order twice",
+           "Shuffle anew every epoch: let the DataLoader shuffle (shuffle=True) instead of "
+           "shuffling the data once.")
+
+
+@exercise("make_loaders", weight=2)
+def test_test_loader_keeps_the_order(student, rng):
+    """the test loader gives every test example once, in the dataset's order, every epoch"""
+    _, test_loader, _ = _student_loaders(student, rng)
+    first, _ = _one_epoch(student, test_loader)
+    second, _ = _one_epoch(student, test_loader)
+    in_order = list(range(100, 123))
+    if set(first) <= set(range(50)):
+        raise CheckFailed(expected="the test examples", got="the training examples",
+                          hint="Return (train_loader, test_loader) in this order.")
+    expect(first == in_order and second == in_order, "the test set in its own order",
+           "a shuffled order" if sorted(first) == in_order else f"{len(first)} examples",
+           "Do not shuffle the test set (shuffle=False): it is only evaluated, and a fixed "
+           "order makes evaluation repeatable.")
+
+
+@exercise("make_loaders")
+def test_loaders_use_the_batch_size(student, rng):
+    """both loaders make batches of batch_size"""
+    train_loader, test_loader, batch_size = _student_loaders(student, rng)
+    for loader in (train_loader, test_loader):
+        _, sizes = _one_epoch(student, loader)
+        expect(sizes and sizes[0] == batch_size, f"batches of {batch_size}",
+               f"batches of {sizes[:3]}", "Pass batch_size to both DataLoaders.")
+
+
+# -- LogisticRegression -------------------------------------------------------------------------
+
+def _random_one_hot(rng, n, seq_len):
+    return reference.encode_batch([random_dna(rng, seq_len, "ACGTN") for _ in range(n)])
+
+
+def _student_model(student, seq_len):
+    try:
+        return student.call_keep("LogisticRegression", seq_len)
+    except StudentError as error:
+        explain_error(error, {"before Module.__init__() call": "Call super().__init__() first in "
+                                                           "__init__."})
+
+
+def _forward(model, x):
+    try:
+        return model(x)
+    except StudentError as error:
+        explain_error(error, {"cannot be multiplied": FLATTEN_HINT,
+                              "not callable": "Define forward(self, x) in your class."})
+
+
+def _reference_model(rng, seq_len):
+    model = reference.LogisticRegression(seq_len)
+    with torch.no_grad():
+        model.linear.weight.copy_(0.3 * torch.randn(1, seq_len * 4, generator=rng))
+        model.linear.bias.copy_(0.2 * torch.randn(1, generator=rng))
+    return model
+
+
+def _load_reference_weights(model, reference_model, seq_len):
+    """Copy the reference's weights into the student's model, whatever its layer is called."""
+    state = model.call("state_dict")
+    tensors = {key: value for key, value in state.items() if isinstance(value, torch.Tensor)}
+    weights = [key for key, value in tensors.items() if value.numel() == seq_len * 4]
+    biases = [key for key, value in tensors.items() if value.numel() == 1]
+    shapes = ", ".join(f"{key} {tuple(value.shape)}" for key, value in tensors.items())
+    expect(len(weights) == 1 and len(biases) == 1,
+           f"one weight tensor of {seq_len * 4} numbers and one bias",
+           f"parameters {shapes or 'none'}",
+           "The model is one nn.Linear(seq_len * 4, 1): one weight per (position, base) and one "
+           "bias.")
+    new_state = dict(state)
+    new_state[weights[0]] = reference_model.linear.weight.detach().reshape(
+        tensors[weights[0]].shape)
+    new_state[biases[0]] = reference_model.linear.bias.detach().reshape(tensors[biases[0]].shape)
+    model.call("load_state_dict", new_state)
+
+
+@exercise("LogisticRegression")
+@pytest.mark.parametrize("seq_len, n", [(3, 5), (17, 2), (251, 8)])
+def test_model_outputs_one_probability_per_sequence(student, rng, seq_len, n):
+    """the model maps (N, L, 4) to probabilities of shape (N,)"""
+    got = _forward(_student_model(student, seq_len), _random_one_hot(rng, n, seq_len))
+    if isinstance(got, torch.Tensor) and tuple(got.shape) == (n, 1):
+        raise CheckFailed(expected=f"a tensor of shape ({n},)", got=describe(got),
+                          hint="nn.Linear returns (N, 1): squeeze the last dimension "
+                               "(.squeeze(1)) to return (N,).")
+    expect_tensor(got, shape=(n,), hint="Return one probability per sequence, shape (N,).")
+    expect(bool(((got >= 0) & (got <= 1)).all()), "probabilities between 0 and 1",
+           describe(got), "Apply the sigmoid to the score.")
+
+
+@exercise("LogisticRegression")
+def test_model_keeps_the_batch_dimension_for_one_sequence(student, rng):
+    """a batch of one sequence gives shape (1,), not a 0-d tensor"""
+    got = _forward(_student_model(student, 9), _random_one_hot(rng, 1, 9))
+    expect_tensor(got, shape=(1,),
+                  hint="Squeeze only the last dimension (.squeeze(1) or .squeeze(-1)): "
+                       ".squeeze() also removes the batch dimension when N = 1.")
+
+
+@exercise("LogisticRegression")
+@pytest.mark.parametrize("seq_len", [4, 251])
+def test_model_has_one_weight_per_position_and_base(student, rng, seq_len):
+    """the model has seq_len * 4 weights and one bias"""
+    state = _student_model(student, seq_len).call("state_dict")
+    sizes = [value.numel() for value in state.values() if isinstance(value, torch.Tensor)]
+    expect_equal(sum(sizes), seq_len * 4 + 1,
+                 hint="One weight per (position, base) plus one bias: nn.Linear(seq_len * 4, 1).",
+                 mistakes=[(seq_len + 1, "One weight per (position, base): the input has "
+                                         "seq_len * 4 numbers, so use nn.Linear(seq_len * 4, 1)."),
+                           (seq_len * 4, "Keep the bias (nn.Linear's default bias=True).")])
+
+
+@exercise("LogisticRegression", weight=3)
+@pytest.mark.parametrize("seq_len", [5, 40])
+def test_model_computes_sigmoid_of_a_linear_score(student, rng, seq_len):
+    """with the same weights, the model gives sigmoid(w · flatten(x) + b)"""
+    reference_model = _reference_model(rng, seq_len)
+    model = _student_model(student, seq_len)
+    _load_reference_weights(model, reference_model, seq_len)
+    x = _random_one_hot(rng, 6, seq_len)
+    got = _forward(model, x)
+    with torch.no_grad():
+        expected = reference_model(x)
+        score = reference_model.linear(x.flatten(start_dim=1)).squeeze(1)
+        transposed = torch.sigmoid(reference_model.linear(x.transpose(1, 2).flatten(1)))
+    expect_close(got, expected, hint="Flatten each sequence, apply the linear layer, then the "
+                                     "sigmoid.",
+                 mistakes=[(score, "You returned the score w · x + b: apply the sigmoid to turn "
+                                   "it into a probability."),
+                           (expected.unsqueeze(1), "nn.Linear returns (N, 1): squeeze the last "
+                                                   "dimension (.squeeze(1)) to return (N,)."),
+                           (1 - expected, "Sign error: σ(z) = 1 / (1 + e^(-z))."),
+                           (transposed.squeeze(1), "Flatten x as it comes, (N, L, 4), with "
+                                                   "x.flatten(start_dim=1); do not transpose "
+                                                   "it to (N, 4, L).")])
+
+
+# -- train_epoch --------------------------------------------------------------------------------
+
+def _layers(seq_len, in_place_relu=False, dropout=False):
+    """A (B, L, 4) -> (B,) probability model made only of torch layers: (path, args, kwargs)."""
+    layers = [("torch.nn.ReLU", (), {"inplace": True})] if in_place_relu else []
+    layers += [("torch.nn.Dropout", (0.5,), {})] if dropout else []
+    return layers + [("torch.nn.Flatten", (), {}), ("torch.nn.Linear", (seq_len * 4, 1), {}),
+                     ("torch.nn.Sigmoid", (), {}), ("torch.nn.Flatten", (0,), {})]
+
+
+def _linear_state(rng, layers, seq_len):
+    index = [path for path, _, _ in layers].index("torch.nn.Linear")
+    return {f"{index}.weight": 0.5 * torch.randn(1, seq_len * 4, generator=rng),
+            f"{index}.bias": 0.1 * torch.randn(1, generator=rng)}
+
+
+def _sandbox_model(student, layers, state):
+    model = student.make("torch.nn.Sequential",
+                         *(student.make(path, *args, **kwargs) for path, args, kwargs in layers))
+    model.call("load_state_dict", state)
+    return model
+
+
+def _local_model(layers, state):
+    modules = []
+    for path, args, kwargs in layers:
+        module_path, _, name = path.rpartition(".")
+        modules.append(getattr(nn, name)(*args, **kwargs))
+    model = nn.Sequential(*modules)
+    model.load_state_dict(state)
+    return model
+
+
+def _learnable_problem(rng, n, seq_len):
+    """One-hot DNA x (n, L, 4) and labels y (n,): 'is there a G at position 2?', 10% flipped."""
+    x = _random_one_hot(rng, n, seq_len)
+    flipped = torch.rand(n, generator=rng) < 0.1
+    y = (x[:, 2, 2] == 1).float()
+    return x, torch.where(flipped, 1 - y, y)
+
+
+def _sandbox_loader(student, x, y, batch_size):
+    dataset = student.make("torch.utils.data.TensorDataset", x, y)
+    return student.make("torch.utils.data.DataLoader", dataset, batch_size=batch_size)
+
+
+def _student_epoch(student, model, loader, optimizer):
+    try:
+        return student.call("train_epoch", model, loader, optimizer,
+                            student.make("torch.nn.BCELoss"))
+    except StudentError as error:
+        explain_error(error, {"target should be between 0 and 1": LOSS_ORDER_HINT,
+                              "does not require grad": "Call backward() on the loss tensor "
+                                                       "itself, before .item()."})
+
+
+def _replayed_epoch(layers, state, x, y, batch_size, lr, zero_grad=True, step_per_batch=True):
+    """SGD over the batches as a (possibly mistaken) loop would do it: (weight, batch losses).
+
+    zero_grad=False: gradients pile up; step_per_batch=False: one step after the whole epoch.
+    """
+    model = _local_model(layers, state)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    batch_losses = []
+    for x_batch, y_batch in DataLoader(TensorDataset(x, y), batch_size=batch_size):
+        if zero_grad and (step_per_batch or not batch_losses):
+            optimizer.zero_grad()
+        loss = nn.BCELoss()(model(x_batch), y_batch)
+        loss.backward()
+        if step_per_batch:
+            optimizer.step()
+        batch_losses.append(loss.item())
+    if not step_per_batch:
+        optimizer.step()
+    return model[1].weight.detach(), batch_losses
+
+
+def _sgd_setup(student, rng, lr=0.5, n=50, batch_size=16, seq_len=12):
+    """The same model, data and SGD optimizer in the sandbox and here."""
+    layers = _layers(seq_len)
+    state = _linear_state(rng, layers, seq_len)
+    x, y = _learnable_problem(rng, n, seq_len)
+    model = _sandbox_model(student, layers, state)
+    optimizer = student.make("torch.optim.SGD", model.call("parameters"), lr=lr)
+    return layers, state, x, y, model, _sandbox_loader(student, x, y, batch_size), optimizer
+
+
+@exercise("train_epoch", weight=2)
+def test_epoch_takes_one_sgd_step_per_batch(student, rng):
+    """after one epoch the weights are those of one SGD step per batch"""
+    lr, batch_size = 0.5, 16
+    layers, state, x, y, model, loader, optimizer = _sgd_setup(student, rng, lr=lr,
+                                                               batch_size=batch_size)
+    _student_epoch(student, model, loader, optimizer)
+    got = model.call("state_dict")["1.weight"]
+    expected, _ = _replayed_epoch(layers, state, x, y, batch_size, lr)
+    piled_up, _ = _replayed_epoch(layers, state, x, y, batch_size, lr, zero_grad=False)
+    one_step, _ = _replayed_epoch(layers, state, x, y, batch_size, lr, step_per_batch=False)
+    expect_close(got, expected, rtol=1e-3, atol=1e-5,
+                 hint="For every batch: optimizer.zero_grad(), loss = loss_fn(model(x), y), "
+                      "loss.backward(), optimizer.step().",
+                 mistakes=[(state["1.weight"], "The weights did not change: call loss.backward() "
+                                               "and optimizer.step() for every batch."),
+                           (piled_up, ZERO_GRAD_HINT),
+                           (one_step, "Only one step was taken: call optimizer.step() inside "
+                                      "the loop, once per batch.")])
+
+
+@exercise("train_epoch")
+def test_epoch_returns_the_mean_loss_per_sequence(student, rng):
+    """train_epoch returns the epoch's mean loss per sequence"""
+    lr, batch_size, n = 0.5, 16, 50  # batches of 16, 16, 16 and 2
+    layers, state, x, y, model, loader, optimizer = _sgd_setup(student, rng, lr=lr, n=n,
+                                                               batch_size=batch_size)
+    got = _student_epoch(student, model, loader, optimizer)
+    _, losses = _replayed_epoch(layers, state, x, y, batch_size, lr)
+    _, piled_up = _replayed_epoch(layers, state, x, y, batch_size, lr, zero_grad=False)
+    sizes = torch.tensor([len(chunk) for chunk in torch.arange(n).split(batch_size)])
+    losses = torch.tensor(losses, dtype=torch.float64)
+    expected = float((losses * sizes).sum() / n)
+    expect_close(got, expected, rtol=1e-4,
+                 hint="Add loss.item() * len(y) for every batch and divide by the number of "
+                      "sequences.",
+                 mistakes=[(float(losses.mean()), "Weight each batch's loss by its size "
+                                                  "(loss.item() * len(y)): the last batch is "
+                                                  "smaller than the others."),
+                           (float(losses.sum()), "Divide the total by the number of sequences: "
+                                                 "this is the sum of the batch losses."),
+                           (float((losses * sizes).sum()), "Divide the total by the number of "
+                                                           "sequences."),
+                           (float(losses[-1]), "Return the mean over all batches, not the loss "
+                                               "of the last batch."),
+                           (float((torch.tensor(piled_up, dtype=torch.float64) * sizes).sum()
+                                  / n), ZERO_GRAD_HINT)])
+
+
+@exercise("train_epoch")
+def test_epoch_returns_a_float(student, rng):
+    """train_epoch returns a Python float"""
+    _, _, _, _, model, loader, optimizer = _sgd_setup(student, rng)
+    got = _student_epoch(student, model, loader, optimizer)
+    expect(isinstance(got, float), "a Python float", describe(got),
+           "Return a plain number: accumulate loss.item(), not the loss tensor.")
+
+
+@exercise("train_epoch")
+def test_training_lowers_the_loss(student, rng):
+    """epochs of training with Adam lower the loss"""
+    seq_len = 12
+    layers = _layers(seq_len)
+    x, y = _learnable_problem(rng, 64, seq_len)
+    model = _sandbox_model(student, layers, _linear_state(rng, layers, seq_len))
+    optimizer = student.make("torch.optim.Adam", model.call("parameters"), lr=0.05)
+    loader = _sandbox_loader(student, x, y, 16)
+    losses = [_student_epoch(student, model, loader, optimizer) for _ in range(5)]
+    expect(_finite_number(losses[0]) and _finite_number(losses[-1])
+           and float(losses[-1]) < 0.8 * float(losses[0]),
+           "the loss to fall over 5 epochs", describe(losses),
+           "Every batch needs zero_grad, backward and step, in that order.")
+
+
+@functools.lru_cache(maxsize=1)
+def _held_out_promoters():
+    """The test split that the notebook evaluates on: x (N, 251, 4) float32, y (N,) float32.
+
+    Graded notebooks run in the sandbox, which holds no Genomic Benchmarks folder, so they use
+    the synthetic stand-in of ``load_dataset("human_nontata_promoters")`` (seed 0).
+    """
+    frame = synthetic_dna.promoter_like(seed=0)
+    test = frame[frame["split"] == "test"]
+    return (reference.encode_batch(list(test["sequence"])),
+            torch.tensor(test["label"].to_numpy(), dtype=torch.float32))
+
+
+@exercise("train_epoch", weight=2)
+def test_trained_promoter_model_reaches_the_stated_accuracy(student):
+    """the notebook's trained promoter_model classifies the held-out test sequences well"""
+    try:
+        model = student.get(TRAINED_MODEL)
+    except StudentError as error:
+        if error.kind != "missing":
+            raise
+        raise CheckFailed(expected=f"a trained model named {TRAINED_MODEL}",
+                          got="no such variable",
+                          hint="Run the training cell of section 11, and keep the name "
+                               f"{TRAINED_MODEL} for the Adam-trained model.") from None
+    expect(isinstance(model, Handle), "a trained model", describe(model),
+           f"{TRAINED_MODEL} should be the LogisticRegression trained in section 11.")
+    model.call("eval")
+    x, y = _held_out_promoters()
+    predictions = []
+    for chunk in x.split(125):
+        p = _forward(model, chunk)
+        expect(isinstance(p, torch.Tensor) and p.numel() == len(chunk),
+               f"{len(chunk)} probabilities", describe(p),
+               "The model should return one probability per sequence, shape (N,).")
+        predictions.append(p.detach().reshape(-1).float())
+    reached = float(((torch.cat(predictions) > 0.5).float() == y).float().mean())
+    expect(reached >= REQUIRED_TEST_ACCURACY,
+           f"a test accuracy of at least {REQUIRED_TEST_ACCURACY:.2f} (the reference reaches "
+           f"{STATED_TEST_ACCURACY:.2f})", f"{reached:.3f}",
+           "Train promoter_model as in section 11 (Adam, lr=1e-3, 5 epochs, nn.BCELoss) on "
+           "sequences encoded with your one_hot; check one_hot, LogisticRegression and "
+           "train_epoch.")
+
+
+# -- accuracy -----------------------------------------------------------------------------------
+
+def _accuracy_problem(rng, layers, state, n=50, seq_len=12):
+    """Sequences and labels on which the model is right about 70% of the time."""
+    x = _random_one_hot(rng, n, seq_len)
+    with torch.no_grad():
+        predicted = (_local_model(layers, state).eval()(x) > 0.5).float()
+    flipped = torch.rand(n, generator=rng) < 0.3
+    return x, torch.where(flipped, 1 - predicted, predicted)
+
+
+def _student_accuracy(student, model, loader):
+    try:
+        return student.call("accuracy", model, loader)
+    except StudentError as error:
+        explain_error(error, {"leaf Variable": "Evaluate inside `with torch.no_grad():`: your "
+                                               "accuracy recorded the autograd graph of every "
+                                               "batch (a model with an in-place layer then "
+                                               "fails)."})
+
+
+@exercise("accuracy", weight=2)
+@pytest.mark.parametrize("batch_size", [16, 64])
+def test_accuracy_is_the_fraction_classified_right(student, rng, batch_size):
+    """accuracy is the fraction of sequences with (p > 0.5) == label, in eval mode"""
+    seq_len, n = 12, 50
+    layers = _layers(seq_len, dropout=True)
+    state = _linear_state(rng, layers, seq_len)
+    x, y = _accuracy_problem(rng, layers, state, n, seq_len)
+    model = _sandbox_model(student, layers, state)  # in training mode: dropout is active
+    got = _student_accuracy(student, model, _sandbox_loader(student, x, y, batch_size))
+    local = _local_model(layers, state)
+    expected = reference.accuracy(local, DataLoader(TensorDataset(x, y), batch_size=batch_size))
+    with torch.no_grad():
+        right = ((local(x) > 0.5).float() == y).float()
+    per_batch = [float(chunk.mean()) for chunk in right.split(batch_size)]
+    mistakes = [(float(right.sum()), "Return a fraction: divide the number of correct "
+                                     "predictions by the number of sequences."),
+                (float(right.sum()) / len(per_batch), "Divide by the number of sequences, not "
+                                                      "by the number of batches."),
+                (float(y.mean()), "Threshold the probabilities at 0.5 (p > 0.5), not at 0.")]
+    if len(per_batch) > 1:
+        mistakes.insert(0, (sum(per_batch) / len(per_batch),
+                            "Count correct predictions over all batches and divide by the number "
+                            "of sequences: averaging batch accuracies overweights the smaller "
+                            "last batch."))
+    expect_close(got, expected, rtol=1e-6,
+                 hint="Call model.eval() first (the model may use dropout), predict 1 where "
+                      "p > 0.5, and divide the number of correct predictions by the number of "
+                      "sequences.", mistakes=mistakes)
+
+
+@exercise("accuracy")
+def test_accuracy_leaves_the_model_in_eval_mode(student, rng):
+    """the model is in eval mode after accuracy"""
+    seq_len = 12
+    layers = _layers(seq_len, dropout=True)
+    state = _linear_state(rng, layers, seq_len)
+    x, y = _accuracy_problem(rng, layers, state, 20, seq_len)
+    model = _sandbox_model(student, layers, state)
+    _student_accuracy(student, model, _sandbox_loader(student, x, y, 8))
+    expect(model.attr("training") is False, "the model in eval mode", "the model in train mode",
+           "Call model.eval() at the start of accuracy, and do not switch back to train mode.")
+
+
+@exercise("accuracy")
+def test_accuracy_does_not_track_gradients(student, rng):
+    """accuracy runs without gradient tracking (torch.no_grad)"""
+    seq_len = 10
+    layers = _layers(seq_len, in_place_relu=True)
+    state = _linear_state(rng, layers, seq_len)
+    x, y = _accuracy_problem(rng, layers, state, 24, seq_len)
+    # Batches of leaf tensors that require grad: the in-place ReLU refuses them unless
+    # gradient tracking is off, which is what torch.no_grad() guarantees.
+    batches = student.put([(x_batch.clone().requires_grad_(), y_batch)
+                           for x_batch, y_batch in zip(x.split(8), y.split(8))])
+    got = _student_accuracy(student, _sandbox_model(student, layers, state), batches)
+    expected = reference.accuracy(_local_model(layers, state), list(zip(x.split(8), y.split(8))))
+    expect_close(got, expected, rtol=1e-6, hint="Predict 1 where p > 0.5 and divide the number "
+                                                "of correct predictions by the number of "
+                                                "sequences.")
+
+
+@exercise("accuracy")
+def test_accuracy_returns_a_float(student, rng):
+    """accuracy returns a Python float"""
+    seq_len = 8
+    layers = _layers(seq_len)
+    state = _linear_state(rng, layers, seq_len)
+    x, y = _accuracy_problem(rng, layers, state, 20, seq_len)
+    got = _student_accuracy(student, _sandbox_model(student, layers, state),
+                            _sandbox_loader(student, x, y, 8))
+    expect(isinstance(got, float), "a Python float", describe(got),
+           "Return a plain number, e.g. n_correct / n_seen with n_correct from .item().")
