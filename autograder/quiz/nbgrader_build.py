@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from .schema import answer_variable
-from .scoring import LETTERS, TYPE_NAMES, attempt
+from .scoring import LETTERS, TYPE_NAMES, attempt, right_answer
 from .templating import format_number
 
 NBGRADER_SEED = "nbgrader"
@@ -85,15 +85,15 @@ def _answer_code(current, bank_name):
     """The instructor's answer cell: the right answer as the student would type it."""
     question = current.question
     variable = answer_variable(question.id)
-    right = current.key
+    right = right_answer(current)
     if question.type == "single_choice":
-        value = repr(current.label_of(question.answer))
+        value = repr(current.label_of(right))
     elif question.type == "multiple_choice":
-        value = repr(sorted(current.label_of(choice_id) for choice_id in question.answer))
+        value = repr(sorted(current.label_of(choice_id) for choice_id in right))
     elif question.type == "numeric":
-        value = format_number(right.numeric_targets(current.values)[0][0])
+        value = format_number(right)
     else:
-        value = repr(question.answers[0])
+        value = repr(right)
     return (f"# Your answer: {variable} = ...\n### BEGIN SOLUTION\n"
             f"{variable} = {value}\n### END SOLUTION")
 

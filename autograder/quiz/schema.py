@@ -30,6 +30,7 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_valid
 from .templating import FormulaError, every_combination, evaluate, names_in, placeholders
 
 QUESTION_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+TEXT_FIELD = re.compile(r"^(prompt|explanation|hints\.\d+|mistakes\.\d+\.\w+): (.*)$", re.DOTALL)
 CHOICE_ID = r"^[a-z0-9]+$"
 Text = Annotated[str, Field(min_length=1)]
 
@@ -162,38 +163,52 @@ class MultipleChoice(Question):
 
 class Numeric(Question):
     type: Literal["numeric"]
-    variables: dict[Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")], Variable] = {}
+    variables: Annotated[dict[Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")], Variable],
+                         Field(validate_default=True)] = {}
     answer: float | int | str  # a number, or a formula over ``variables``
     tolerance: Annotated[float, Field(ge=0)] = 0.0  # absolute: |given - answer| <= tolerance
     unit: str = ""
     mistakes: list[NumericMistake] = []
 
+    @field_validator("variables")
+    @classmethod
+    def _placeholders_evaluate(cls, variables, info):
+        texts = [("prompt", info.data.get("prompt")), ("explanation", info.data.get("explanation"))]
+        texts += [(f"hints.{number}", hint) for number, hint in enumerate(info.data.get("hints", []))]
+        _check_placeholders(texts, variables)
+        return variables
+
     @field_validator("answer")
     @classmethod
     def _answer_evaluates(cls, answer, info):
-        _check_formula(answer, info.data.get("variables") or {})
+        if "variables" in info.data:  # else the variables' own error is reported
+            _check_formula(answer, info.data["variables"])
         return answer
 
     @field_validator("mistakes")
     @classmethod
     def _mistakes_evaluate(cls, mistakes, info):
-        for mistake in mistakes:
-            _check_formula(mistake.answer, info.data.get("variables") or {})
+        if "variables" not in info.data:  # its own error is reported
+            return mistakes
+        variables = info.data["variables"]
+        for number, mistake in enumerate(mistakes):
+            try:
+                _check_formula(mistake.answer, variables)
+            except ValueError as error:
+                raise ValueError(f"mistakes.{number}.answer: {error}") from None
+        _check_placeholders([(f"mistakes.{number}.feedback", mistake.feedback)
+                             for number, mistake in enumerate(mistakes)], variables)
         return mistakes
 
-    @model_validator(mode="after")
-    def _placeholders_evaluate(self):
-        texts = [("prompt", self.prompt), ("explanation", self.explanation)]
-        texts += [(f"hints.{number}", hint) for number, hint in enumerate(self.hints)]
-        texts += [(f"mistakes.{number}.feedback", mistake.feedback)
-                  for number, mistake in enumerate(self.mistakes)]
-        for field, text in texts:
-            for formula in placeholders(text):
-                try:
-                    _check_formula(formula, self.variables)
-                except ValueError as error:
-                    raise ValueError(f"{field}: placeholder {{{{{formula}}}}}: {error}") from None
-        return self
+
+def _check_placeholders(texts, variables):
+    """Raise ValueError "<field>: ..." for the first ``{{ formula }}`` that does not compute."""
+    for field, text in texts:
+        for formula in (f.strip() for f in placeholders(text or "")):
+            try:
+                _check_formula(formula, variables)
+            except ValueError as error:
+                raise ValueError(f"{field}: placeholder {{{{{formula}}}}}: {error}") from None
 
 
 def _check_formula(formula, variables):
@@ -208,7 +223,8 @@ def _check_formula(formula, variables):
         try:
             result = evaluate(formula, values)
         except FormulaError as error:
-            raise ValueError(f"templated answer fails to evaluate for {values}: {error}") from None
+            where = f" for {values}" if values else ""
+            raise ValueError(f"formula fails to evaluate{where}: {error}") from None
         if isinstance(result, bool) or not isinstance(result, (int, float)):
             raise ValueError(f"formula {formula!r} does not give a number")
 
@@ -233,26 +249,42 @@ AnyQuestion = Annotated[Union[SingleChoice, MultipleChoice, Numeric, ShortAnswer
 QUESTION_TYPES = ("single_choice", "multiple_choice", "numeric", "short_answer", "open")
 
 
+def _unique_ids(cls, questions):
+    ids = [question.id for question in questions]
+    repeated = sorted({question_id for question_id in ids if ids.count(question_id) > 1})
+    if repeated:
+        raise ValueError(f"duplicate question ids: {', '.join(repeated)}")
+    return questions
+
+
 class Bank(Strict):
     title: Text
     source: Text  # the workshop quiz this bank mirrors
     description: str = ""
     questions: Annotated[list[AnyQuestion], Field(min_length=1)]
 
-    @field_validator("questions")
-    @classmethod
-    def _unique_ids(cls, questions):
-        ids = [question.id for question in questions]
-        repeated = sorted({question_id for question_id in ids if ids.count(question_id) > 1})
-        if repeated:
-            raise ValueError(f"duplicate question ids: {', '.join(repeated)}")
-        return questions
+    _unique_ids = field_validator("questions")(classmethod(_unique_ids))
 
     def question(self, question_id):
         for question in self.questions:
             if question.id == question_id:
                 return question
         raise KeyError(question_id)
+
+
+class QuestionId(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+
+
+class BankOutline(BaseModel):
+    """Just the question ids: validated beside ``Bank`` so that duplicate ids are reported even
+    when some question is broken (pydantic skips a list's validator when an item fails)."""
+
+    model_config = ConfigDict(extra="allow")
+    questions: list[QuestionId]
+
+    _unique_ids = field_validator("questions")(classmethod(_unique_ids))
 
 
 class BankError(ValueError):
@@ -295,6 +327,9 @@ def describe_errors(path, data, error):
                 location = location[1:]
         field = ".".join(str(part) for part in location)
         message = item["msg"].removeprefix("Value error, ")
+        named = TEXT_FIELD.match(message)
+        if named:  # a validator that checks another field names it in its message
+            field, message = named.group(1), named.group(2)
         if item["type"] == "union_tag_invalid":
             message = (f"unknown type {item['input'].get('type')!r} "
                        f"(known: {', '.join(QUESTION_TYPES)})")
@@ -321,7 +356,13 @@ def load_bank(path):
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise BankError(describe_errors(path, data, error)) from None
+        problems = describe_errors(path, data, error)
+    try:
+        BankOutline.model_validate(data)
+    except ValidationError as error:
+        problems += [line for line in describe_errors(path, data, error) if line not in problems
+                     and "duplicate" in line]
+    raise BankError(problems)
 
 
 def bank_name(path):

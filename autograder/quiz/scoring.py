@@ -167,6 +167,20 @@ def _choice_id(current, given, letters):
                       f"({', '.join(choice.id for choice in current.choices)})")
 
 
+def right_answer(current):
+    """The full-marks answer of ``current`` (a full bank's question), in answers-file form:
+    choice id(s), a number, the first accepted text; open: every key point covered."""
+    question = current.question
+    if question.type == "numeric":
+        return current.key.numeric_targets(current.values)[0][0]
+    if question.type == "short_answer":
+        return question.answers[0]
+    if question.type == "open":
+        return {"answer": question.model_answer, "covered": list(
+            range(1, len(question.key_points) + 1))}
+    return question.answer
+
+
 def score(current, answer):
     """The verdict on ``answer`` (canonical, from ``parse_response``; None = not answered)."""
     question, key = current.question, current.key

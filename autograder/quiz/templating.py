@@ -118,7 +118,7 @@ def format_number(value):
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return f"{value:.10g}"
     return str(value)
 
 
