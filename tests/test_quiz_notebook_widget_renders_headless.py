@@ -1,0 +1,88 @@
+"""The JupyterLab quiz, without a browser: the ipywidgets quiz answers clicks with verdicts,
+hints and a running score, and a notebook cell renders it (and the jupyterquiz version)."""
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from autograder.quiz.exports import to_student_yaml
+from autograder.quiz.schema import load_bank
+from autograder.quiz.widget import quiz_widget
+
+REPO = Path(__file__).resolve().parents[1]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def card(quiz, question_id):
+    return next(current for current in quiz.attempts if current.id == question_id)
+
+
+def test_clicks_give_verdicts_hints_and_a_running_score():
+    quiz = quiz_widget("cnn", seed=2)
+    assert "Score: 0 / 10 points" in quiz.score.value
+
+    quiz.hint_buttons["conv-output-shape"].click()
+    assert "(batch, channels, positions)" in quiz.feedback["conv-output-shape"].value
+    quiz.hint_buttons["conv-output-shape"].click()
+    assert quiz.hint_buttons["conv-output-shape"].disabled  # both hints shown
+
+    quiz.inputs["conv-output-shape"].value = "a"
+    quiz.check_buttons["conv-output-shape"].click()
+    assert "Correct!" in quiz.feedback["conv-output-shape"].value
+
+    quiz.inputs["flattened-size"].value = "15"
+    quiz.check_buttons["flattened-size"].click()
+    feedback = quiz.feedback["flattened-size"].value
+    assert "Not quite" in feedback and "multiplies the dimensions" in feedback
+
+    current = card(quiz, "kernel-facts")
+    for choice, tick in zip(current.choices, quiz.inputs["kernel-facts"].children):
+        tick.value = choice.id in ("a", "b", "d")
+    quiz.check_buttons["kernel-facts"].click()
+    assert "Partly right: 2 of 3 right choices picked, 1 wrong choice picked" in \
+        quiz.feedback["kernel-facts"].value
+    assert "Score: 1.3333 / 10 points" in quiz.score.value
+
+    quiz.inputs["feature-map-length"].value = "nine"
+    quiz.check_buttons["feature-map-length"].click()
+    assert "expected a number" in quiz.feedback["feature-map-length"].value
+
+
+def test_open_questions_reveal_the_model_answer_and_count_ticked_key_points():
+    quiz = quiz_widget("cnn", seed=2)
+    quiz.inputs["what-is-a-kernel"].value = "A sliding window of weights."
+    quiz.check_buttons["what-is-a-kernel"].click()
+    ticks = quiz.key_point_boxes["what-is-a-kernel"]
+    assert len(ticks) == 5 and quiz.check_buttons["what-is-a-kernel"].disabled
+    ticks[0].value = ticks[1].value = True
+    assert "Self-assessment (open questions): 0.8 / 6 points" in quiz.score.value
+    assert "Score: 0 / 10 points" in quiz.score.value  # counted apart
+
+
+def test_the_widget_works_on_the_student_export(tmp_path):
+    export = tmp_path / "cnn.student.yaml"
+    export.write_text(to_student_yaml(load_bank(REPO / "quizzes" / "cnn.yaml")))
+    quiz = quiz_widget(str(export), seed=2)
+    quiz.inputs["one-hot-g"].value = "b"
+    quiz.check_buttons["one-hot-g"].click()
+    assert "That is C, the second column." in quiz.feedback["one-hot-g"].value
+
+
+def test_a_notebook_cell_renders_the_quiz_widget_and_the_jupyterquiz_version():
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from autograder.quiz.widget import show_quiz, show_jupyterquiz"),
+        nbformat.v4.new_code_cell('show_quiz("cnn", seed=1)'),
+        nbformat.v4.new_code_cell('show_jupyterquiz("cnn")'),
+    ])
+    client = NotebookClient(notebook, kernel_name="python3", timeout=60,
+                            resources={"metadata": {"path": str(REPO)}}, store_widget_state=True)
+    client.execute()
+    widget_output, = notebook.cells[1].outputs
+    assert WIDGET_VIEW in widget_output["data"]
+    state = str(notebook.metadata["widgets"])
+    assert "How many filters can a convolutional layer have?" in state
+    assert "Score: 0 / 10 points" in state
+    html, javascript = notebook.cells[2].outputs
+    assert "data-shuffleanswers" in html["data"]["text/html"]
+    assert "nn.Conv1d" in javascript["data"]["application/javascript"]
+    assert "show_questions" in javascript["data"]["application/javascript"]
