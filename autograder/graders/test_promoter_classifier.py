@@ -388,15 +388,13 @@ def test_dataset_has_one_item_per_sequence(student, rng):
     expect_equal(dataset.call("__len__"), 9, hint="__len__ returns the number of sequences.")
 
 
-@exercise("PromoterDataset", weight=2)
-@pytest.mark.parametrize("labels_as", ["list", "tensor"])
-def test_dataset_item_is_one_hot_and_float_label(student, rng, labels_as):
-    """item i is (one-hot of sequence i, (L, 4) float32; its label, a 0-d float32 tensor)"""
+@exercise("PromoterDataset")
+def test_dataset_item_holds_the_one_hot_sequence(student, rng):
+    """item i holds the one-hot sequence i, (L, 4) float32"""
     seqs, labels = _sequences_and_labels(rng, 7, 20)
-    given = labels if labels_as == "list" else torch.tensor(labels)
-    dataset = _student_dataset(student, seqs, given)
+    dataset = _student_dataset(student, seqs, labels)
     for i in (0, 3, 6):
-        x, y = _item(dataset, i)
+        x, _ = _item(dataset, i)
         expected_x = reference.one_hot(seqs[i])
         expect_close(x, expected_x, hint=f"Item {i} should hold the one-hot encoding of "
                                          f"sequence {i}.",
@@ -404,7 +402,17 @@ def test_dataset_item_is_one_hot_and_float_label(student, rng, labels_as):
                                (reference.tokenize(seqs[i]), "Return the one-hot encoding "
                                                              "(L, 4), not the tokens.")])
         expect_tensor(x, dtype=torch.float32, hint="The sequence should be float32 one-hot.")
-        _expect_label(y, labels[i])
+
+
+@exercise("PromoterDataset")
+@pytest.mark.parametrize("labels_as", ["list", "tensor"])
+def test_dataset_item_holds_a_float_label(student, rng, labels_as):
+    """item i holds label i as a 0-d float32 tensor"""
+    seqs, labels = _sequences_and_labels(rng, 7, 20)
+    given = labels if labels_as == "list" else torch.tensor(labels)
+    dataset = _student_dataset(student, seqs, given)
+    for i in (0, 3, 6):
+        _expect_label(_item(dataset, i)[1], labels[i])
 
 
 def _item(dataset, i):
