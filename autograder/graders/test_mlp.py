@@ -1,0 +1,837 @@
+"""Hidden grader of assignment 03: a multilayer perceptron, and why it needs its nonlinearity.
+
+Every input is drawn here, every expected value comes from ``solutions.mlp``. Models and data
+loaders that the student's functions receive are built in the sandbox from torch's own classes
+(``student.make``) with weights copied from a twin built here, so both sides start equal. The
+student's MLP is judged by behaviour: its parameter shapes and counts, the shape of its output,
+and its output after loading the reference's weights.
+"""
+import importlib
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import solutions.mlp as reference
+from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
+                               expect_equal, expect_tensor, explain_error, is_close)
+from autograder.student import StudentError
+
+# -- building the same torch objects on both sides -----------------------------------------------
+
+
+def build(student, path, *args, **kwargs):
+    """``path(*args, **kwargs)`` (e.g. "torch.nn.Linear"): in the sandbox as a Handle when
+    ``student`` is given, here otherwise."""
+    if student is not None:
+        return student.make(path, *args, **kwargs)
+    module_path, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module_path), name)(*args, **kwargs)
+
+
+def sequential(student, layers):
+    """nn.Sequential of ``layers``: (class name under torch.nn, args, kwargs) triples."""
+    return build(student, "torch.nn.Sequential",
+                 *[build(student, f"torch.nn.{name}", *args, **kwargs)
+                   for name, args, kwargs in layers])
+
+
+def randomize(model, rng):
+    """Overwrite every parameter with N(0, 1/fan_in) draws from ``rng`` (biases: fan_in 4)."""
+    with torch.no_grad():
+        for parameter in model.parameters():
+            fan_in = parameter.shape[1] if parameter.dim() > 1 else 4
+            parameter.copy_(torch.randn(parameter.shape, generator=rng) / math.sqrt(fan_in))
+    return model
+
+
+def twin(student, layers, rng):
+    """(local model, sandbox model): the same nn.Sequential with the same random weights."""
+    local = randomize(sequential(None, layers), rng)
+    remote = sequential(student, layers)
+    remote.call("load_state_dict", local.state_dict())
+    return local, remote
+
+
+def one_hot(rng, n, seq_len):
+    """(n, seq_len, 4) float32 one-hot DNA the student has not seen."""
+    return torch.eye(4)[torch.randint(0, 4, (n, seq_len), generator=rng)]
+
+
+def maybe(compute):
+    """The value of a typical mistake, or None when that mistake would not even run here."""
+    try:
+        return compute()
+    except (RuntimeError, TypeError, ValueError, IndexError):
+        return None
+
+
+def known(mistakes):
+    return [(value, hint) for value, hint in mistakes if value is not None]
+
+
+# -- relu ----------------------------------------------------------------------------------------
+
+IN_PLACE_HINT = ("You changed x in place (e.g. `x[x < 0] = 0` or `x.clamp_(...)`): build a new "
+                 "tensor instead, such as torch.where(x > 0, x, torch.zeros_like(x)).")
+
+
+@exercise("relu")
+@pytest.mark.parametrize("shape", [(7,), (3, 5), (2, 4, 6)], ids=["1-d", "2-d", "3-d"])
+def test_relu_is_max_of_0_and_x(student, rng, shape):
+    """relu returns max(0, x) elementwise"""
+    x = 3 * torch.randn(shape, generator=rng)
+    got = student.call("relu", x)
+    expect_tensor(got, hint="Return a torch tensor, e.g. torch.where(x > 0, x, 0 * x).")
+    expect_close(got, reference.relu(x), hint="ReLU keeps positive values and sets negative "
+                                              "ones to 0, elementwise, keeping the shape of x.",
+                 mistakes=[(x, "You returned x unchanged: negative values must become 0."),
+                           (x.abs(), "That is the absolute value: negative values become 0, "
+                                     "they do not flip sign."),
+                           (x.clamp(max=0), "You kept the negative part: ReLU is max(0, x), "
+                                            "not min(0, x)."),
+                           ((x > 0).float(), "You returned the step function (1 where x > 0): "
+                                             "return x itself where it is positive."),
+                           (torch.where(x > 0, x, 0.01 * x), "That is a leaky ReLU: negative "
+                                                             "values become exactly 0.")])
+
+
+@exercise("relu")
+def test_relu_keeps_shape_and_dtype(student, rng):
+    """relu keeps the shape and dtype of its input (a float64 batch of matrices)"""
+    x = torch.randn(2, 3, 4, generator=rng, dtype=torch.float64)
+    got = student.call("relu", x)
+    expect_tensor(got, shape=(2, 3, 4), hint="Work elementwise (torch.where, clamp, maximum) so "
+                                             "the result has the shape of x; do not flatten.")
+    expect_tensor(got, dtype=torch.float64, hint="Keep the dtype of x: build the zeros with "
+                                                 "torch.zeros_like(x), not a new float32 tensor.")
+
+
+@exercise("relu")
+def test_relu_leaves_x_unchanged(student, rng):
+    """relu does not change its input x"""
+    x = torch.randn(20, generator=rng)
+    kept = student.put(x.clone())
+    student.call("relu", kept)
+    expect_close(kept.value(), x, hint=IN_PLACE_HINT)
+
+
+@exercise("relu")
+def test_relu_keeps_the_graph(student, rng):
+    """relu keeps the autograd graph (gradients flow through it)"""
+    x = torch.randn(6, generator=rng).requires_grad_()
+    try:
+        result = student.call_keep("relu", x)
+    except StudentError as error:
+        explain_error(error, {"in-place operation": IN_PLACE_HINT})
+    expect(result.attr("grad_fn") is not None, "a result with a grad_fn",
+           describe(result.value()) + " without grad_fn",
+           "Use tensor operations only (no .tolist(), numpy or .detach()), so a network built "
+           "with your relu can still learn.")
+
+
+# -- collapse_linear_stack -----------------------------------------------------------------------
+
+def linear_stack(student, widths, rng, biases=None):
+    """(local layers, sandbox layers): nn.Linear widths[0] -> widths[1] -> ..., same weights."""
+    biases = biases or [True] * (len(widths) - 1)
+    local, remote = [], []
+    for n_in, n_out, bias in zip(widths, widths[1:], biases):
+        layer = randomize(nn.Linear(n_in, n_out, bias=bias), rng)
+        remote_layer = student.make("torch.nn.Linear", n_in, n_out, bias=bias)
+        remote_layer.call("load_state_dict", layer.state_dict())
+        local.append(layer)
+        remote.append(remote_layer)
+    return local, remote
+
+
+def _bias(layer):
+    return layer.bias if layer.bias is not None else torch.zeros(layer.out_features)
+
+
+def _fold(layers, combine):
+    weight, bias = layers[0].weight, _bias(layers[0])
+    for layer in layers[1:]:
+        weight, bias = combine(weight, bias, layer)
+    return weight.detach(), bias.detach()
+
+
+def collapse_mistakes(layers):
+    """[((W, b), hint)]: what typical wrong implementations return for ``layers``."""
+    order = "Multiply in the order the layers are applied: the later layer's weight goes on " \
+            "the left (W = W2 @ W1), because y = W2 (W1 x + b1) + b2."
+    return known([
+        (maybe(lambda: _fold(layers, lambda w, b, layer: (w @ layer.weight, layer.weight @ b
+                                                          + _bias(layer)))), order),
+        (maybe(lambda: _fold(layers, lambda w, b, layer: (w @ layer.weight, b @ layer.weight
+                                                          + _bias(layer)))), order),
+        (maybe(lambda: _fold(layers, lambda w, b, layer: (layer.weight @ w, b + _bias(layer)))),
+         "The first layer's bias also passes through the second layer's weights: "
+         "b = W2 @ b1 + b2, not b1 + b2."),
+        (maybe(lambda: _fold(layers, lambda w, b, layer: (layer.weight @ w, _bias(layer)))),
+         "The earlier biases pass through the later layers: b = W2 @ b1 + b2, not only the "
+         "last bias."),
+        (maybe(lambda: _fold(layers, lambda w, b, layer: (layer.weight @ w, layer.weight @ b)))
+         , "You dropped the later layers' own biases: b = W2 @ b1 + b2."),
+        (maybe(lambda: _fold(layers[:2], lambda w, b, layer: (layer.weight @ w, layer.weight @ b
+                                                              + _bias(layer)))),
+         "Fold in every layer of the list, not only the first two."),
+        (maybe(lambda: (reference.collapse_linear_stack(layers)[0],
+                        torch.zeros(layers[-1].out_features))),
+         "You forgot the biases: b = W2 @ b1 + b2 (a layer without bias counts as zero)."),
+        (maybe(lambda: tuple(t.T if t.dim() == 2 else t for t in reference.collapse_linear_stack(
+            layers))), "nn.Linear stores its weight as (out_features, in_features) and computes "
+                       "x @ W.T + b: return W in that layout, not transposed."),
+    ])
+
+
+def expect_collapsed(got, layers):
+    expected_weight, expected_bias = reference.collapse_linear_stack(layers)
+    expect(isinstance(got, (tuple, list)) and len(got) == 2, "a tuple (W, b)", describe(got),
+           "Return two tensors: the weight W and the bias b of the single layer.")
+    weight, bias = got
+    if is_close(weight, expected_weight) and is_close(bias, expected_bias):
+        return
+    mistakes = collapse_mistakes(layers)
+    for (mistaken_weight, mistaken_bias), hint in mistakes:
+        if is_close(weight, mistaken_weight) and is_close(bias, mistaken_bias):
+            raise CheckFailed(expected=f"W {describe(expected_weight)}; b {describe(expected_bias)}",
+                              got=f"W {describe(weight)}; b {describe(bias)}", hint=hint)
+    expect_close(weight, expected_weight,
+                 hint="W is the product of the weights, last layer on the left: "
+                      "W = W_k @ ... @ W2 @ W1, of shape (out, in).",
+                 mistakes=[(mistaken_weight, hint) for (mistaken_weight, _), hint in mistakes])
+    expect_close(bias, expected_bias,
+                 hint="b collects every bias, each passed through the weights of the layers "
+                      "after it: b = W2 @ b1 + b2.",
+                 mistakes=[(mistaken_bias, hint) for (_, mistaken_bias), hint in mistakes])
+
+
+def call_collapse(student, remote_layers):
+    try:
+        return student.call("collapse_linear_stack", remote_layers)
+    except StudentError as error:
+        explain_error(error, {
+            "shapes cannot be multiplied": "Multiply in the order the layers are applied: the "
+                                           "later layer's weight goes on the left (W2 @ W1).",
+            "NoneType": "A layer built with bias=False has layer.bias = None: use a zero bias "
+                        "(torch.zeros(layer.out_features)) for it.",
+            "must match the size": "Pass each bias through the later layers' weights "
+                                   "(b = W2 @ b1 + b2); check the order of the product."})
+
+
+@exercise("collapse_linear_stack", weight=2)
+@pytest.mark.parametrize("widths", [(3, 5, 2), (4, 6, 3, 2), (2, 7, 5, 4, 1)],
+                         ids=["3 -> 5 -> 2", "4 -> 6 -> 3 -> 2", "2 -> 7 -> 5 -> 4 -> 1"])
+def test_collapsed_layer_matches_the_stack(student, rng, widths):
+    """the collapsed (W, b) equals the stack of layers of different widths"""
+    local, remote = linear_stack(student, widths, rng)
+    expect_collapsed(call_collapse(student, remote), local)
+
+
+@exercise("collapse_linear_stack", weight=2)
+def test_collapsed_square_stack(student, rng):
+    """a stack of three square layers (4 -> 4 -> 4 -> 4) collapses to the right W and b"""
+    local, remote = linear_stack(student, (4, 4, 4, 4), rng)
+    expect_collapsed(call_collapse(student, remote), local)
+
+
+@exercise("collapse_linear_stack")
+@pytest.mark.parametrize("biases", [(False, True), (True, False, True)],
+                         ids=["first without bias", "middle without bias"])
+def test_layers_without_bias(student, rng, biases):
+    """layers built with bias=False count as a zero bias"""
+    local, remote = linear_stack(student, (3, 4, 2, 3)[:len(biases) + 1], rng, list(biases))
+    expect_collapsed(call_collapse(student, remote), local)
+
+
+@exercise("collapse_linear_stack")
+def test_a_single_layer_collapses_to_itself(student, rng):
+    """a list with one layer gives that layer's own W and b"""
+    local, remote = linear_stack(student, (5, 3), rng)
+    expect_collapsed(call_collapse(student, remote), local)
+
+
+# -- MLP -----------------------------------------------------------------------------------------
+
+MLP_CONFIGS = [(20, [16, 8]), (1004, [64]), (12, []), (40, [5, 6, 7])]
+NO_PARAMETERS_HINT = ("PyTorch sees no parameters in your model: keep the layers in an "
+                      "nn.Sequential (or nn.ModuleList) assigned to self; a plain Python list "
+                      "hides them from model.parameters() and the optimizer.")
+FLATTEN_HINT = ("Flatten each sequence but keep the batch dimension: x.flatten(start_dim=1) "
+                "turns (N, L, 4) into (N, L * 4) and leaves (N, L * 4) as it is.")
+
+
+def student_mlp(student, in_features, hidden_sizes):
+    try:
+        return student.call_keep("MLP", in_features, hidden_sizes)
+    except StudentError as error:
+        explain_error(error, {"NoneType": "hidden_sizes is a list of widths; build one "
+                                          "Linear -> ReLU pair per entry."})
+
+
+def parameter_shapes(student, model):
+    """[(name, shape)] of the student's model parameters, in registration order."""
+    named = student.make("builtins.list", model.call("named_parameters")).value()
+    return [(name, tuple(tensor.shape)) for name, tensor in named]
+
+
+def architecture_hint(shapes, in_features, hidden_sizes):
+    """The likeliest reason why the parameter shapes are not those of the MLP."""
+    if not shapes:
+        return NO_PARAMETERS_HINT
+    weights = [shape for shape in shapes if len(shape) == 2]
+    if weights and weights[-1][0] != 1:
+        return (f"The output layer must be Linear(last width, 1): one probability per "
+                f"sequence, but yours has {weights[-1][0]} outputs.")
+    if weights and weights[0][1] != in_features:
+        return (f"The first Linear layer takes in_features = {in_features} inputs, but yours "
+                f"takes {weights[0][1]}.")
+    if len(weights) != len(hidden_sizes) + 1:
+        return (f"hidden_sizes={hidden_sizes} needs {len(hidden_sizes)} hidden Linear layers "
+                f"plus the output layer: {len(hidden_sizes) + 1} in all, but yours has "
+                f"{len(weights)}. Build one Linear -> ReLU pair per entry of hidden_sizes.")
+    if len(shapes) != 2 * len(weights):
+        return "Every Linear layer has a bias: keep nn.Linear's default bias=True."
+    return (f"The layers should be {' -> '.join(map(str, [in_features, *hidden_sizes, 1]))}: "
+            "each Linear takes the previous layer's width as its input size.")
+
+
+def expected_shapes(in_features, hidden_sizes):
+    model = reference.MLP(in_features, hidden_sizes)
+    return [(name, tuple(tensor.shape)) for name, tensor in model.named_parameters()]
+
+
+def load_reference_weights(student, model, local):
+    """Copy ``local``'s parameters into the student's ``model``, matched by registration order,
+    or by shape when the student registered the layers in another order."""
+    got = parameter_shapes(student, model)
+    wanted = [(name, tuple(tensor.shape)) for name, tensor in local.named_parameters()]
+    tensors = [tensor.detach() for tensor in local.parameters()]
+    in_features = wanted[0][1][1]
+    hidden_sizes = [shape[0] for _, shape in wanted[:-2:2]]
+    if [shape for _, shape in got] == [shape for _, shape in wanted]:
+        state = {name: tensor for (name, _), tensor in zip(got, tensors)}
+    elif sorted(shape for _, shape in got) == sorted(shape for _, shape in wanted) and \
+            len({shape for _, shape in wanted}) == len(wanted):
+        by_shape = {shape: tensor for (_, shape), tensor in zip(wanted, tensors)}
+        state = {name: by_shape[shape] for name, shape in got}
+    else:
+        raise CheckFailed(expected="the parameters of " + " -> ".join(
+            map(str, [in_features, *hidden_sizes, 1])) + " Linear layers",
+            got=", ".join(f"{name} {shape}" for name, shape in got) or "no parameters",
+            hint=architecture_hint([shape for _, shape in got], in_features, hidden_sizes))
+    model.call("load_state_dict", state, strict=False)
+
+
+def mlp_variant(local, x, hidden="relu", output_relu=False, output="sigmoid"):
+    """What an MLP with ``local``'s weights computes when built with a typical mistake."""
+    linears = [layer for layer in local.layers if isinstance(layer, nn.Linear)]
+    activation = {"relu": torch.relu, "sigmoid": torch.sigmoid, "none": lambda h: h}[hidden]
+    h = x.flatten(start_dim=1)
+    with torch.no_grad():
+        for layer in linears[:-1]:
+            h = activation(layer(h))
+        z = linears[-1](h).squeeze(1)
+        z = torch.relu(z) if output_relu else z
+        return {"sigmoid": torch.sigmoid, "none": lambda v: v,
+                "twice": lambda v: torch.sigmoid(torch.sigmoid(v))}[output](z)
+
+
+def call_model(model, x):
+    try:
+        return model(x)
+    except StudentError as error:
+        explain_error(error, {"shapes cannot be multiplied": FLATTEN_HINT})
+
+
+def expect_one_per_sequence(got, n):
+    """``got`` is a tensor of shape (n,): one probability per sequence."""
+    if isinstance(got, torch.Tensor) and tuple(got.shape) == (n, 1):
+        raise CheckFailed(expected=f"a tensor of shape ({n},)", got=describe(got),
+                          hint="Squeeze the output layer's last dimension: (N, 1) -> (N,) with "
+                               "squeeze(1), so it matches the labels y of shape (N,).")
+    if n == 1 and isinstance(got, torch.Tensor) and got.dim() == 0:
+        raise CheckFailed(expected="a tensor of shape (1,)", got=describe(got),
+                          hint="For N = 1, squeeze() drops the batch dimension too: squeeze "
+                               "only the last one (squeeze(1) or squeeze(-1)).")
+    expect_tensor(got, shape=(n,), hint="Return one probability per sequence, shape (N,).")
+
+
+@exercise("MLP", weight=0.5)
+@pytest.mark.parametrize("in_features, hidden_sizes", MLP_CONFIGS,
+                         ids=[f"{n} inputs, hidden sizes {', '.join(map(str, sizes)) or 'none'}"
+                              for n, sizes in MLP_CONFIGS])
+def test_mlp_has_the_parameters_of_its_layers(student, in_features, hidden_sizes):
+    """MLP(in_features, hidden_sizes) has the weights and biases of its Linear layers"""
+    model = student_mlp(student, in_features, hidden_sizes)
+    got = parameter_shapes(student, model)
+    wanted = expected_shapes(in_features, hidden_sizes)
+    n_got, n_wanted = (sum(math.prod(shape) for _, shape in pairs) for pairs in (got, wanted))
+    expect(sorted(shape for _, shape in got) == sorted(shape for _, shape in wanted),
+           f"{n_wanted:,} parameters in tensors of shapes {[shape for _, shape in wanted]}",
+           f"{n_got:,} parameters in tensors of shapes {[shape for _, shape in got]}",
+           architecture_hint([shape for _, shape in got], in_features, hidden_sizes))
+
+
+@exercise("MLP")
+@pytest.mark.parametrize("flat", [False, True], ids=["(N, L, 4)", "(N, L*4)"])
+def test_mlp_gives_one_probability_per_sequence(student, rng, flat):
+    """the MLP maps N sequences, one-hot (N, L, 4) or flattened (N, L*4), to N probabilities"""
+    seq_len, n = 10, 6
+    model = student_mlp(student, seq_len * 4, [8])
+    x = one_hot(rng, n, seq_len)
+    got = call_model(model, x.flatten(start_dim=1) if flat else x)
+    expect_one_per_sequence(got, n)
+    expect(bool(((got > 0) & (got < 1)).all()), "probabilities strictly between 0 and 1",
+           describe(got), "End the network with a sigmoid.")
+
+
+@exercise("MLP")
+def test_mlp_keeps_the_batch_dimension_for_one_sequence(student, rng):
+    """one sequence in gives shape (1,) out"""
+    model = student_mlp(student, 7 * 4, [5])
+    expect_one_per_sequence(call_model(model, one_hot(rng, 1, 7)), 1)
+
+
+@exercise("MLP", weight=2)
+@pytest.mark.parametrize("hidden_sizes", [[16, 8], [6]],
+                         ids=["hidden sizes 16, 8", "hidden size 6"])
+def test_mlp_with_reference_weights_computes_the_reference_output(student, rng, hidden_sizes):
+    """with the reference's weights loaded, the MLP computes what the reference computes"""
+    seq_len = 9
+    local = randomize(reference.MLP(seq_len * 4, hidden_sizes), rng)
+    model = student_mlp(student, seq_len * 4, hidden_sizes)
+    load_reference_weights(student, model, local)
+    x = one_hot(rng, 12, seq_len)
+    got = call_model(model, x)
+    with torch.no_grad():
+        expected = local(x)
+    hint = ("Per hidden size: Linear then ReLU; then the output Linear with one unit, then the "
+            "sigmoid.")
+    if isinstance(got, torch.Tensor) and got.shape != expected.shape and got.numel() == 12:
+        got = got.reshape(expected.shape)  # the shape has its own check
+    expect_close(got, expected, hint=hint, mistakes=[
+        (mlp_variant(local, x, output_relu=True),
+         "You put a ReLU after the output layer: it clips every negative score to 0, so no "
+         "sequence can get a probability below 0.5. Only hidden layers get a ReLU."),
+        (mlp_variant(local, x, hidden="none"),
+         "Missing nonlinearity: without a ReLU after each hidden Linear the layers collapse "
+         "into one linear layer (section 2)."),
+        (mlp_variant(local, x, output="twice"),
+         "You apply the sigmoid twice (e.g. nn.Sigmoid() in the layers and torch.sigmoid in "
+         "forward): the outputs are squeezed into (0.5, 0.73). Apply it once, at the end."),
+        (mlp_variant(local, x, output="none"),
+         "The output should be a probability: end with a sigmoid after the output layer."),
+        (mlp_variant(local, x, output_relu=True, output="none"),
+         "You put a ReLU after the output layer and no sigmoid: end with Linear -> sigmoid."),
+        (mlp_variant(local, x, hidden="sigmoid"),
+         "The hidden layers use ReLU, not sigmoid, as their activation."),
+    ])
+
+
+# -- count_parameters ----------------------------------------------------------------------------
+
+MODELS = {
+    "a Linear layer": [("Linear", (7, 3), {})],
+    "an MLP": [("Linear", (20, 16), {}), ("ReLU", (), {}), ("Linear", (16, 8), {}),
+               ("ReLU", (), {}), ("Linear", (8, 1), {}), ("Sigmoid", (), {})],
+    "a convolutional network": [("Conv1d", (4, 8, 5), {}), ("ReLU", (), {}),
+                                ("Flatten", (), {}), ("Linear", (8 * 12, 1), {})],
+}
+
+
+def count_mistakes(model):
+    parameters = list(model.parameters())
+    return [(sum(p.numel() for p in parameters),
+             "Count only trainable parameters: skip those with requires_grad False (frozen "
+             "layers)."),
+            (len(parameters), "You counted the parameter tensors, not the numbers in them: add "
+                              "up p.numel() for each tensor."),
+            (sum(p.numel() for p in parameters if p.dim() > 1 and p.requires_grad),
+             "Biases are parameters too: count every parameter tensor, not only the weights."),
+            (sum(p.shape[0] for p in parameters if p.requires_grad),
+             "len(p) or p.shape[0] is only the first dimension: p.numel() counts every number "
+             "in the tensor."),
+            (sum(p.numel() for layer in model._modules.values() for p in layer.parameters()
+                 if p.requires_grad),
+             "A layer used twice in a model has its parameters once: go over "
+             "model.parameters(), which lists each parameter tensor once.")]
+
+
+def as_int(value):
+    """``value`` as an int when it is an integer of some kind (a numpy integer, a one-element
+    integer tensor); otherwise unchanged. Whether it is a plain int has a check of its own."""
+    if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_floating_point():
+        return int(value)
+    if not isinstance(value, (bool, float)) and hasattr(value, "__index__"):
+        return int(value.__index__())
+    return value
+
+
+def expect_count(got, model):
+    expected = reference.count_parameters(model)
+    expect_equal(as_int(got), expected, hint="Add up p.numel() over model.parameters() for "
+                                             "every p with requires_grad.",
+                 mistakes=[(value, hint) for value, hint in count_mistakes(model)
+                           if value != expected])
+
+
+@exercise("count_parameters")
+@pytest.mark.parametrize("kind", list(MODELS))
+def test_count_parameters_counts_every_weight_and_bias(student, rng, kind):
+    """count_parameters counts every weight and bias of a model"""
+    local, remote = twin(student, MODELS[kind], rng)
+    expect_count(student.call("count_parameters", remote), local)
+
+
+@exercise("count_parameters", weight=2)
+def test_count_parameters_skips_frozen_layers(student, rng):
+    """parameters of a frozen layer (requires_grad False) are not counted"""
+    local, remote = twin(student, MODELS["an MLP"], rng)
+    local[0].requires_grad_(False)
+    remote.call("__getitem__", 0).call("requires_grad_", False)
+    expect_count(student.call("count_parameters", remote), local)
+
+
+@exercise("count_parameters")
+def test_count_parameters_counts_a_shared_layer_once(student):
+    """a layer used twice in a model is counted once, as model.parameters() lists it"""
+    layer = student.make("torch.nn.Linear", 6, 6)
+    remote = student.make("torch.nn.Sequential", layer, student.make("torch.nn.ReLU"), layer)
+    local_layer = nn.Linear(6, 6)
+    local = nn.Sequential(local_layer, nn.ReLU(), local_layer)
+    expect_count(student.call("count_parameters", remote), local)
+
+
+@exercise("count_parameters")
+def test_count_parameters_returns_an_int(student, rng):
+    """count_parameters returns a plain int"""
+    _, remote = twin(student, MODELS["an MLP"], rng)
+    got = student.call("count_parameters", remote)
+    expect(isinstance(got, (int, np.integer)) and not isinstance(got, bool), "a Python int",
+           describe(got), "Return a Python int (e.g. sum(p.numel() for p in ...)), not a "
+                          "tensor: an int prints and formats like a number everywhere.")
+
+
+# -- train_with_validation -----------------------------------------------------------------------
+
+N_FEATURES, BATCH = 6, 8
+PROBE = [("Linear", (N_FEATURES, 8), {}), ("ReLU", (), {}), ("Linear", (8, 1), {}),
+         ("Sigmoid", (), {}), ("Flatten", (0,), {})]
+HISTORY_KEYS = ["train_loss", "val_accuracy", "val_loss"]
+
+
+def separable(rng, n):
+    """x (n, 6) float32; y (n,) 0/1 float32, the side of a plane through 0 (with a few flips)."""
+    x = torch.randn(n, N_FEATURES, generator=rng)
+    y = (x[:, 0] + 0.5 * x[:, 1] - 0.3 * x[:, 2] > 0).float()
+    flip = torch.rand(n, generator=rng) < 0.1
+    return x, torch.where(flip, 1 - y, y)
+
+
+def loader(student, x, y, batch_size=BATCH):
+    """An unshuffled DataLoader over (x, y): here, or in the sandbox when student is given."""
+    dataset = build(student, "torch.utils.data.TensorDataset", x, y)
+    return build(student, "torch.utils.data.DataLoader", dataset, batch_size=batch_size)
+
+
+class Run:
+    """One training set-up, built on both sides: a model with the same weights, unshuffled
+    loaders over the same data, SGD with the same learning rate, and BCE."""
+
+    def __init__(self, student, rng, layers=PROBE, n_train=48, n_val=32, lr=0.5):
+        self.student, self.layers, self.lr = student, layers, lr
+        self.train_data, self.val_data = separable(rng, n_train), separable(rng, n_val)
+        self.local, self.remote = twin(student, layers, rng)
+        self.initial_state = {name: value.clone() for name, value in
+                              self.local.state_dict().items()}
+
+    def student_history(self, epochs, val_loader=None, floats_only=False):
+        """The student's history, trained in the sandbox; CheckFailed when it is not a dict of
+        ``epochs`` numbers per key (``floats_only``: plain floats, not tensors)."""
+        student = self.student
+        optimizer = student.make("torch.optim.SGD", self.remote.call("parameters"), lr=self.lr)
+        history = student.call("train_with_validation", self.remote,
+                               loader(student, *self.train_data),
+                               val_loader or loader(student, *self.val_data), optimizer,
+                               student.make("torch.nn.BCELoss"), epochs)
+        expect_history_layout(history, epochs, floats_only)
+        return {key: [float(value) if isinstance(value, torch.Tensor) and value.numel() == 1
+                      else value for value in values] for key, values in history.items()}
+
+    def fresh_local(self):
+        model = sequential(None, self.layers)
+        model.load_state_dict(self.initial_state)
+        return model
+
+    def reference_history(self, epochs):
+        model = self.fresh_local()
+        history = reference.train_with_validation(
+            model, loader(None, *self.train_data), loader(None, *self.val_data),
+            torch.optim.SGD(model.parameters(), lr=self.lr), nn.BCELoss(), epochs)
+        return history, model
+
+    def variants(self, epochs):
+        """What typical wrong loops record, epoch by epoch, on this set-up."""
+        model, loss_fn = self.fresh_local(), nn.BCELoss()
+        optimizer = torch.optim.SGD(model.parameters(), lr=self.lr)
+        train_loader, val_loader = loader(None, *self.train_data), loader(None, *self.val_data)
+        found = {key: [] for key in ("val_before", "val_on_train", "val_batch_sum",
+                                     "val_by_batches", "val_train_mode", "last_batch",
+                                     "accuracy_on_train", "accuracy_before")}
+        for _ in range(epochs):
+            found["val_before"].append(reference.mean_loss(model, val_loader, loss_fn))
+            found["accuracy_before"].append(reference.accuracy(model, val_loader))
+            model.train()
+            for x, y in train_loader:
+                optimizer.zero_grad()
+                loss = loss_fn(model(x), y)
+                loss.backward()
+                optimizer.step()
+            found["last_batch"].append(loss.item())
+            found["val_on_train"].append(reference.mean_loss(model, train_loader, loss_fn))
+            batch_losses = []
+            with torch.no_grad():
+                for x, y in val_loader:
+                    batch_losses.append(loss_fn(model(x), y).item())
+            found["val_batch_sum"].append(sum(batch_losses))
+            found["val_by_batches"].append(sum(loss * BATCH for loss in batch_losses)
+                                           / len(batch_losses))
+            model.train()  # a loop that forgot model.eval()
+            with torch.no_grad():
+                found["val_train_mode"].append(
+                    sum(loss_fn(model(x), y).item() * len(y) for x, y in val_loader)
+                    / len(self.val_data[1]))
+            found["accuracy_on_train"].append(reference.accuracy(model, train_loader))
+        return found
+
+
+def expect_history_layout(history, epochs, floats_only):
+    expect(isinstance(history, dict), "a dict with the keys train_loss, val_loss, val_accuracy",
+           describe(history), "Return the history as a dict of three lists.")
+    expect(sorted(history) == HISTORY_KEYS, "the keys train_loss, val_loss, val_accuracy",
+           f"the keys {sorted(map(str, history))}",
+           'Use exactly these keys: "train_loss", "val_loss" and "val_accuracy".')
+    for key in HISTORY_KEYS:
+        values = history[key]
+        expect(isinstance(values, (list, tuple)), f"{key} as a list of floats",
+               describe(values), "Store each history entry as a list with one float per epoch.")
+        expect(len(values) == epochs, f"{epochs} entries in {key} for {epochs} epochs",
+               describe(values),
+               "Append exactly one value per epoch to each list (none before training starts).")
+        tensors = [value for value in values if isinstance(value, torch.Tensor)]
+        expect(not (floats_only and tensors), f"plain floats in {key}", describe(values),
+               "Store plain numbers (loss.item()), not tensors: a stored loss tensor keeps its "
+               "whole autograd graph alive.")
+
+
+@exercise("train_with_validation")
+def test_history_has_one_float_per_epoch(student, rng):
+    """the history has train_loss, val_loss and val_accuracy, one float per epoch"""
+    Run(student, rng).student_history(epochs=3, floats_only=True)
+
+
+@exercise("train_with_validation", weight=2)
+def test_validation_loss_is_measured_after_each_epoch(student, rng):
+    """val_loss is the mean loss per validation sequence after each epoch of training"""
+    run, epochs = Run(student, rng), 4
+    got = run.student_history(epochs)
+    expected, _ = run.reference_history(epochs)
+    found = run.variants(epochs)
+    expect_close(got["val_loss"], expected["val_loss"], rtol=1e-4,
+                 hint="After each epoch's train_epoch, average loss_fn over val_loader, "
+                      "weighting each batch by its number of sequences.",
+                 mistakes=[(found["val_before"], "You measured before training the epoch: "
+                                                 "measure after it, so the last entry is the "
+                                                 "model you end up with."),
+                           (found["val_on_train"], "You measured on the training loader: the "
+                                                   "validation loss comes from val_loader."),
+                           (found["val_batch_sum"], "You added up the batch losses: average "
+                                                    "them (divide by the number of sequences)."),
+                           (found["val_by_batches"], "Divide the total by the number of "
+                                                     "sequences, not the number of batches."),
+                           (found["val_train_mode"], "Call model.eval() before measuring on "
+                                                     "validation data.")])
+
+
+@exercise("train_with_validation")
+def test_training_loss_is_the_epoch_mean(student, rng):
+    """train_loss is each epoch's mean training loss (what train_epoch returns)"""
+    run, epochs = Run(student, rng), 3
+    got = run.student_history(epochs)
+    expected, _ = run.reference_history(epochs)
+    found = run.variants(epochs)
+    expect_close(got["train_loss"], expected["train_loss"], rtol=1e-4,
+                 hint="Record what train_epoch(model, train_loader, optimizer, loss_fn) returns.",
+                 mistakes=[(found["last_batch"], "You recorded the loss of the last batch only: "
+                                                 "record the mean over the epoch (train_epoch "
+                                                 "returns it).")])
+
+
+@exercise("train_with_validation")
+def test_validation_accuracy_is_measured_on_the_validation_set(student, rng):
+    """val_accuracy is the accuracy on val_loader after each epoch"""
+    run, epochs = Run(student, rng), 3
+    got = run.student_history(epochs)
+    expected, _ = run.reference_history(epochs)
+    found = run.variants(epochs)
+    expect_close(got["val_accuracy"], expected["val_accuracy"], rtol=1e-4,
+                 hint="Record accuracy(model, val_loader) after each epoch.",
+                 mistakes=[(found["accuracy_on_train"], "You measured the accuracy on the "
+                                                        "training loader: use val_loader."),
+                           (found["accuracy_before"], "You measured before training the epoch: "
+                                                      "measure after it.")])
+
+
+@exercise("train_with_validation")
+def test_only_the_training_set_trains_the_model(student, rng):
+    """after training, the weights are those of training on train_loader only"""
+    run, epochs = Run(student, rng), 3
+    run.student_history(epochs)
+    _, trained = run.reference_history(epochs)
+    got = run.remote.call("state_dict")
+    expected = trained.state_dict()
+    expect_close(torch.cat([got[name].reshape(-1) for name in expected]),
+                 torch.cat([value.reshape(-1) for value in expected.values()]), rtol=1e-4,
+                 hint="Train with train_epoch on train_loader only, once per epoch; the "
+                      "validation set is only measured (no backward, no optimizer step).")
+
+
+@exercise("train_with_validation")
+def test_validation_runs_without_gradients(student, rng):
+    """the validation pass runs under torch.no_grad()"""
+    # A probe: the model first applies an in-place ReLU to its input, and each validation batch
+    # is a view of a tensor that requires grad. PyTorch refuses that in-place change while it
+    # tracks gradients and allows it under no_grad, so the call fails exactly when the
+    # validation pass tracks gradients.
+    layers = [("ReLU", (), {"inplace": True}), *PROBE]
+    run = Run(student, rng, layers=layers)
+    x_val, y_val = run.val_data
+    batches = build(student, "torch.utils.data.TensorDataset",
+                    x_val.reshape(-1, BATCH, N_FEATURES).requires_grad_(),
+                    y_val.reshape(-1, BATCH))
+    val_loader = student.make("torch.utils.data.DataLoader", batches, batch_size=None)
+    try:
+        run.student_history(2, val_loader)
+    except StudentError as error:
+        if "leaf Variable" in error.message:
+            raise CheckFailed(expected="the model run on validation data without gradient "
+                                       "tracking",
+                              got="your validation pass tracked gradients",
+                              hint="Measure inside `with torch.no_grad():`: validation only "
+                                   "looks, so no gradients (model.eval() alone does not turn "
+                                   "them off). Never train on val_loader.") from None
+        raise
+
+
+@exercise("train_with_validation")
+def test_validation_runs_in_eval_mode(student, rng):
+    """the validation loss is measured in eval mode (model.eval())"""
+    layers = [("Linear", (N_FEATURES, 8), {}), ("BatchNorm1d", (8,), {}), ("ReLU", (), {}),
+              ("Linear", (8, 1), {}), ("Sigmoid", (), {}), ("Flatten", (0,), {})]
+    run, epochs = Run(student, rng, layers=layers, lr=0.1), 2
+    got = run.student_history(epochs)
+    expected, _ = run.reference_history(epochs)
+    found = run.variants(epochs)
+    expect_close(got["val_loss"], expected["val_loss"], rtol=1e-4,
+                 hint="Call model.eval() before the validation pass (batch norm and dropout "
+                      "behave differently in training), and average the loss per sequence.",
+                 mistakes=[(found["val_train_mode"], "Call model.eval() before measuring on "
+                                                     "validation data: in training mode, batch "
+                                                     "norm and dropout change the outputs.")])
+
+
+@exercise("train_with_validation")
+def test_training_lowers_the_validation_loss(student, rng):
+    """on a learnable problem the validation loss falls and the accuracy rises"""
+    run, epochs = Run(student, rng, n_train=96, lr=0.3), 12
+    got = run.student_history(epochs)
+    expect(got["val_loss"][-1] < got["val_loss"][0] and got["val_accuracy"][-1] >= 0.75,
+           "a falling validation loss and a validation accuracy of at least 75%",
+           f"val_loss {got['val_loss'][0]:.3f} -> {got['val_loss'][-1]:.3f}, "
+           f"val_accuracy {got['val_accuracy'][-1]:.2f}",
+           "Each epoch: train_epoch on the training loader, then measure on val_loader.")
+
+
+# -- best_epoch ----------------------------------------------------------------------------------
+
+def history_with_minimum(rng, epochs, best, peak):
+    """A plausible history whose validation loss is lowest at ``best`` and validation accuracy
+    highest at ``peak``; the training loss is lowest one epoch before the last."""
+    steps = 0.01 + 0.05 * torch.rand(epochs, generator=rng)
+    val_loss = [0.4 + float(steps[min(e, best):max(e, best)].sum()) for e in range(epochs)]
+    train_loss = [0.7 - 0.04 * e for e in range(epochs)]
+    if epochs > 2:
+        train_loss[-1] = train_loss[-2] + 0.01
+    val_accuracy = [0.7 + 0.01 * e for e in range(epochs)]
+    val_accuracy[peak] = 0.95
+    return {"train_loss": train_loss, "val_loss": val_loss, "val_accuracy": val_accuracy}
+
+
+def best_epoch_mistakes(history):
+    val_loss = history["val_loss"]
+    lowest = val_loss.index(min(val_loss))
+    tied_last = len(val_loss) - 1 - val_loss[::-1].index(min(val_loss))
+    accuracy = history["val_accuracy"]
+    return [(lowest + 1, "Count epochs from 0, like the lists in history: the first epoch is "
+                         "index 0."),
+            (tied_last, "Several epochs tie for the lowest validation loss: return the first "
+                        "of them."),
+            (accuracy.index(max(accuracy)), "Stop at the lowest validation loss, not the highest "
+                                            "validation accuracy."),
+            (history["train_loss"].index(min(history["train_loss"])),
+             "Use the validation loss: the training loss keeps falling while the model "
+             "overfits."),
+            (val_loss.index(max(val_loss)), "The best epoch has the lowest validation loss, not "
+                                            "the highest."),
+            (len(val_loss) - 1, "The best epoch is the one with the lowest validation loss, "
+                                "not the last one.")]
+
+
+def expect_best_epoch(got, history):
+    expected = reference.best_epoch(history)
+    got = as_int(got)
+    if isinstance(got, float) and got in history["val_loss"]:
+        raise CheckFailed(expected=f"int {expected}", got=describe(got),
+                          hint="Return the epoch's index, not its validation loss.")
+    expect_equal(got, expected, hint="Return the index of the smallest value in "
+                                     'history["val_loss"].',
+                 mistakes=[(value, hint) for value, hint in best_epoch_mistakes(history)
+                           if value != expected])
+
+
+@exercise("best_epoch", weight=2)
+@pytest.mark.parametrize("epochs, best, peak", [(8, 3, 5), (12, 7, 2), (5, 0, 2)],
+                         ids=["lowest at 3 of 8", "lowest at 7 of 12", "lowest at 0 of 5"])
+def test_best_epoch_is_the_lowest_validation_loss(student, rng, epochs, best, peak):
+    """best_epoch is the 0-based index of the lowest validation loss"""
+    history = history_with_minimum(rng, epochs, best, peak)
+    expect_best_epoch(student.call("best_epoch", history), history)
+
+
+@exercise("best_epoch")
+def test_best_epoch_takes_the_first_of_tied_epochs(student, rng):
+    """when several epochs tie for the lowest validation loss, the first one is the best"""
+    history = history_with_minimum(rng, 9, 3, 1)
+    history["val_loss"][6] = history["val_loss"][3]
+    expect_best_epoch(student.call("best_epoch", history), history)
+
+
+@exercise("best_epoch")
+def test_best_epoch_of_a_single_epoch(student):
+    """a history of one epoch has its best epoch at 0"""
+    history = {"train_loss": [0.6], "val_loss": [0.65], "val_accuracy": [0.7]}
+    expect_best_epoch(student.call("best_epoch", history), history)
+
+
+@exercise("best_epoch")
+def test_best_epoch_returns_an_int(student, rng):
+    """best_epoch returns a plain int, usable as a list index"""
+    history = history_with_minimum(rng, 6, 2, 4)
+    got = student.call("best_epoch", history)
+    expect(isinstance(got, (int, np.integer)) and not isinstance(got, bool), "a Python int",
+           describe(got), "Return a Python int: list.index gives one, and int(...) converts a "
+                          "tensor or numpy number.")
