@@ -125,5 +125,6 @@ def test_cli_prints_text_and_json_reports(tmp_path, capsys):
 def test_templated_answers_depend_on_the_seed():
     bank = load_bank(REPO / "quizzes" / "cnn.yaml")
     data = answers_file(bank, right_answer)
-    values = {check_answers(bank, "cnn", data, seed=seed).points for seed in range(SEED - 3, SEED + 3)}
+    values = {check_answers(bank, "cnn", data, seed=seed).points
+              for seed in range(SEED - 3, SEED + 3)}
     assert max(values) == 10 and min(values) < 10

@@ -14,7 +14,7 @@ from autograder.quiz.scoring import attempt, multiple_choice_fraction, right_ans
 REPO = Path(__file__).resolve().parents[1]
 BANKS = sorted((REPO / "quizzes").glob("*.yaml"))
 
-# ── a small GIFT parser (Moodle's format: docs.moodle.org/en/GIFT_format) ───────────────
+# A small GIFT parser (Moodle's format: docs.moodle.org/en/GIFT_format).
 ESCAPES = {"\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003",
            "\\{": "\ue004", "\\}": "\ue005", "\\:": "\ue006", "\\n": "\ue007"}
 RESTORE = {"\ue000": "\\", "\ue001": "~", "\ue002": "=", "\ue003": "#", "\ue004": "{",
@@ -103,7 +103,7 @@ def test_the_parser_reads_the_gift_spec_examples():
     assert parsed[2]["answers"][0]["value"] == 3.14
 
 
-# ── the GIFT export against the bank ─────────────────────────────────────────────────
+# The GIFT export against the bank.
 @pytest.mark.parametrize("path", BANKS, ids=[path.stem for path in BANKS])
 def test_gift_export_parses_back_to_the_bank(path):
     bank = load_bank(path)
@@ -171,10 +171,11 @@ def test_gift_weights_score_multiple_choice_like_our_partial_credit():
 def test_export_command_writes_gift(tmp_path, capsys):
     output = tmp_path / "cnn.gift"
     assert main(["quiz", "export", "cnn", "--format", "gift", "-o", str(output)]) == 0
-    assert len(parse_gift(output.read_text())) == len(load_bank(REPO / "quizzes/cnn.yaml").questions)
+    bank = load_bank(REPO / "quizzes" / "cnn.yaml")
+    assert len(parse_gift(output.read_text())) == len(bank.questions)
 
 
-# ── the jupyterquiz export against the bank ──────────────────────────────────────────
+# The jupyterquiz export against the bank.
 def from_jupyterquiz(entry):
     """A jupyterquiz question dict as (type, right answers, wrong answers)."""
     kind = {"multiple_choice": "single_choice", "many_choice": "multiple_choice",

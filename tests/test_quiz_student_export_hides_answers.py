@@ -76,7 +76,8 @@ def test_wrong_answers_get_the_same_feedback_from_the_export(exports):
         to_json_dict(check_answers(bank, "lr", data))
     report = check_answers(student, "lr", data)
     feedback = {verdict.question_id: verdict.feedback for verdict in report.verdicts}
-    assert feedback["make-a-column"] == ["squeeze removes dimensions of size 1; you want to add one."]
+    assert feedback["make-a-column"] == [
+        "squeeze removes dimensions of size 1; you want to add one."]
 
 
 def test_sealing_round_trips_and_depends_on_salt_and_question():

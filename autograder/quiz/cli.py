@@ -28,7 +28,8 @@ def _load(reference):
 
 
 def lint(args):
-    paths = [Path(path) for path in args.files] or sorted((course_root() / "quizzes").glob("*.yaml"))
+    paths = ([Path(path) for path in args.files]
+             or sorted((course_root() / "quizzes").glob("*.yaml")))
     if not paths:
         return _fail("no bank files to lint")
     problems = []

@@ -127,7 +127,6 @@ def to_jupyterquiz(bank, seed=EXPORT_SEED):
 def to_student_yaml(bank, salt=None):
     """The student export as YAML text: answers hidden, still checkable by ``quiz take``."""
     data = to_student_bank(bank, salt).model_dump(mode="json", exclude_defaults=True)
-    data = {"format": "student", **data}
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 

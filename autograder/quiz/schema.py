@@ -173,8 +173,9 @@ class Numeric(Question):
     @field_validator("variables")
     @classmethod
     def _placeholders_evaluate(cls, variables, info):
-        texts = [("prompt", info.data.get("prompt")), ("explanation", info.data.get("explanation"))]
-        texts += [(f"hints.{number}", hint) for number, hint in enumerate(info.data.get("hints", []))]
+        texts = [(field, info.data.get(field)) for field in ("prompt", "explanation")]
+        texts += [(f"hints.{number}", hint)
+                  for number, hint in enumerate(info.data.get("hints", []))]
         _check_placeholders(texts, variables)
         return variables
 

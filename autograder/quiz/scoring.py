@@ -206,7 +206,7 @@ def score(current, answer):
 
 def _score_single(current, answer, verdict):
     right = current.key.correct_choices()
-    verdict.response = f"{current.label_of(answer)}"
+    verdict.response = current.label_of(answer)
     verdict.fraction = 1.0 if answer in right else 0.0
     verdict.summary = "right" if answer in right else "not the right choice"
     feedback = current.key.choice_feedback(answer)

@@ -32,7 +32,7 @@ PLACEHOLDER = re.compile(r"\{\{(.+?)\}\}")
 
 
 class FormulaError(ValueError):
-    """A formula that is not allowed arithmetic, names an unknown variable, or cannot be computed."""
+    """A formula that is not plain arithmetic, names an unknown variable, or cannot be computed."""
 
 
 def evaluate(formula, values=None):

@@ -60,7 +60,8 @@ class QuizWidget:
 
     def _input(self, current):
         kind = current.question.type
-        labels = [f"{LETTERS[index]}) {choice.text}" for index, choice in enumerate(current.choices)]
+        labels = [f"{LETTERS[index]}) {choice.text}"
+                  for index, choice in enumerate(current.choices)]
         if kind == "single_choice":
             return widgets.RadioButtons(options=list(zip(labels, [c.id for c in current.choices])),
                                         value=None, layout=widgets.Layout(width="auto"))
@@ -172,7 +173,13 @@ def show_quiz(reference, seed=None):
 
 
 def show_jupyterquiz(reference):
-    """Display the bank's auto-checkable questions with jupyterquiz (a full bank only)."""
+    """Display the bank's auto-checkable questions with jupyterquiz (a full bank only: the
+    answers are in the page)."""
     from jupyterquiz import display_quiz
 
-    display_quiz(to_jupyterquiz(load_bank(bank_path(reference))))
+    from .hiding import StudentBank
+
+    bank = load_bank(bank_path(reference))
+    if isinstance(bank, StudentBank):
+        raise ValueError("jupyterquiz needs the full bank; use show_quiz for a student export")
+    display_quiz(to_jupyterquiz(bank))
