@@ -51,9 +51,9 @@ def fraction(key, student):
 
 
 def letters(question_id, *choice_ids):
-    current = attempt(load_bank(REPO / "quizzes" / "cnn.yaml"),
-                      load_bank(REPO / "quizzes" / "cnn.yaml").question(question_id),
-                      NBGRADER_SEED)
+    """The letters the quiz notebook shows for these choices of a cnn.yaml question."""
+    bank = load_bank(REPO / "quizzes" / "cnn.yaml")
+    current = attempt(bank, bank.question(question_id), NBGRADER_SEED)
     return [current.label_of(choice_id) for choice_id in choice_ids]
 
 
