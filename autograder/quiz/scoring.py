@@ -9,6 +9,7 @@ GIFT export scores the same). Open questions are not scored automatically: the l
 which key points their answer covered, and that self-assessment is reported apart.
 """
 import math
+import numbers
 from dataclasses import asdict, dataclass, field
 
 from .hiding import key_for
@@ -122,9 +123,9 @@ def parse_response(current, raw, letters=False):
                 raw = float(raw.strip().replace(",", "."))
             except ValueError:
                 raise AnswerError(f"expected a number, got {raw!r}") from None
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
+        if isinstance(raw, bool) or not isinstance(raw, numbers.Real) or not math.isfinite(raw):
             raise AnswerError(f"expected a number, got {_describe(raw)}")
-        return raw
+        return raw if isinstance(raw, (int, float)) else float(raw)  # numpy scalars too
     if kind == "short_answer":
         if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
             raise AnswerError(f"expected a short text answer, got {_describe(raw)}")
