@@ -40,8 +40,12 @@ def filled_notebook(release, source, code_for):
 
 
 def mistakes_of(assignment):
-    """The assignment's mistakes catalogue ({exercise: [Mistake]}), or None if it has none."""
-    module_name = assignment.split("_", 1)[1] if "_" in assignment else assignment
+    """The mistakes catalogue ({exercise: [Mistake]}) of a numbered assignment "NN_topic"
+    (``autograder.mistakes.<topic>``), or None if it has none."""
+    numbered = re.fullmatch(r"\d+_(\w+)", assignment)  # "02_promoter_classifier", not quizzes
+    if numbered is None:
+        return None
+    module_name = numbered.group(1)
     try:
         module = importlib.import_module(f"autograder.mistakes.{module_name}")
     except ModuleNotFoundError:
