@@ -1,8 +1,9 @@
 """Grade many one-mistake variants of an assignment in one sandboxed kernel.
 
-The kernel runs the source notebook's ``setup`` cell and every reference solution; then, for
-each typical mistake, it runs the mistake's cell, grades only that exercise and runs the
-reference cell again, so every other exercise stays correct while one is wrong.
+The kernel runs the reference notebook (every code cell of the source notebook but the grade
+cells, with the solutions filled in); then, for each typical mistake, it runs the mistake's
+cell, grades only that exercise and runs the reference cell again, so every other exercise
+stays correct (and objects the notebook trained stay trained) while one is wrong.
 """
 import nbformat
 
@@ -13,21 +14,18 @@ from autograder.sandbox.kernel import SandboxKernel
 from autograder.sandbox.limits import Limits
 
 
-def reference_cells(source):
-    """{cell role: code}: the "setup" cell and each exercise's solution, in notebook order."""
-    cells = {}
-    for cell in source.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if cell.cell_type == "code" and grade_id == "setup":
-            cells["setup"] = cell.source
-        elif exercise_of(cell):
-            cells[exercise_of(cell)] = solution_code(cell)
-    return cells
+def reference_notebook(source):
+    """(code of every non-grade code cell in order, {exercise: its reference solution code})."""
+    cells = [cell for cell in source.cells if cell.cell_type == "code"
+             and not cell.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    solutions = {exercise_of(cell): solution_code(cell) for cell in cells if exercise_of(cell)}
+    return [solution_code(cell) for cell in cells], solutions
 
 
 def grade_mistakes(source, mistakes, limits=Limits()):
-    """[(mistake, ExerciseReport, feedback text)] for every mistake, graded out of 1 point."""
-    reference = reference_cells(source)
+    """({exercise: ExerciseReport} of the reference, [(mistake, ExerciseReport, feedback text)]
+    for every mistake), each exercise graded out of 1 point."""
+    cells, reference = reference_notebook(source)
     notebook = nbformat.v4.new_notebook()
     kernel = SandboxKernel(limits)
 
@@ -38,8 +36,9 @@ def grade_mistakes(source, mistakes, limits=Limits()):
     results = []
     try:
         kernel.start()
-        for code in reference.values():
+        for code in cells:
             run(code)
+        baseline = run_graders(kernel, limits, {exercise: 1.0 for exercise in reference})
         for mistake in mistakes:
             run(mistake.code)
             exercise = run_graders(kernel, limits, {mistake.exercise: 1.0})[mistake.exercise]
@@ -47,4 +46,4 @@ def grade_mistakes(source, mistakes, limits=Limits()):
             run(reference[mistake.exercise])
     finally:
         kernel.shutdown()
-    return results
+    return baseline, results

@@ -1,6 +1,7 @@
 """Every typical mistake in ``autograder/mistakes`` loses points, with feedback naming it.
 
-One kernel per assignment grades all of its mistakes (see ``mistake_session``). The issue asks
+One kernel per assignment runs the reference notebook, which must score full marks, then grades
+each mistake in turn (see ``mistake_session``). The issue asks
 for at least three realistic wrong implementations of every exercise.
 """
 from collections import Counter
@@ -23,8 +24,11 @@ def test_every_mistake_is_caught_with_its_hint(source_path):
     catalogue = mistakes_of(source_path.parent.name)
     mistakes = [mistake for exercise_mistakes in catalogue.values()
                 for mistake in exercise_mistakes]
+    baseline, results = grade_mistakes(source, mistakes)
+    assert {name: report.fraction for name, report in baseline.items()
+            if report.fraction < 1.0} == {}, "the reference itself loses points"
     escaped = []
-    for mistake, exercise, feedback in grade_mistakes(source, mistakes):
+    for mistake, exercise, feedback in results:
         if exercise.fraction >= 1.0:
             escaped.append(f"{mistake.exercise} / {mistake.what}: full marks")
         elif mistake.hint.lower() not in feedback.lower():
