@@ -2,7 +2,9 @@
 included, within the course's budget of 60 s on 2 CPU cores, and its three training runs show
 what the notebook says they show: underfitting, a good fit and overfitting.
 
-Grade cells are left out: they only name the exercise that the trusted side scores.
+The budget is checked on the kernel's CPU time (user + system, all threads), which does not grow
+when other jobs share the machine, as in the test of notebook 04. Grade cells are left out:
+they only name the exercise that the trusted side scores.
 """
 import json
 import time
@@ -17,10 +19,14 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "source" / "03_mlp" / "mlp.ipynb"
 BUDGET_SECONDS = 60
 
-# Appended to the notebook: the histories of its three runs, as one line of JSON.
-REPORT_HISTORIES = """
-import json
-print(json.dumps({"underfit": underfit_history, "good": history, "overfit": overfit_history}))
+# Appended to the notebook: the kernel's CPU time and the histories of the three runs, as JSON.
+REPORT = """
+import json, resource
+print(json.dumps({
+    "cpu_seconds": sum(getattr(resource.getrusage(who), field)
+                       for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                       for field in ("ru_utime", "ru_stime")),
+    "underfit": underfit_history, "good": history, "overfit": overfit_history}))
 """
 
 
@@ -31,18 +37,21 @@ def test_source_notebook_03_runs_without_errors_within_its_budget(monkeypatch, t
     notebook = nbformat.read(str(NOTEBOOK), as_version=4)
     notebook.cells = [cell for cell in notebook.cells
                       if not cell.metadata.get("nbgrader", {}).get("grade")]
-    notebook.cells.append(nbformat.v4.new_code_cell(REPORT_HISTORIES))
-    client = NotebookClient(notebook, kernel_name="python3", timeout=BUDGET_SECONDS,
+    notebook.cells.append(nbformat.v4.new_code_cell(REPORT))
+    # a generous per-cell timeout: the wall clock stretches when the machine is shared
+    client = NotebookClient(notebook, kernel_name="python3", timeout=4 * BUDGET_SECONDS,
                             resources={"metadata": {"path": str(REPO)}})
     started = time.monotonic()
     client.execute()  # raises CellExecutionError naming the failing cell
-    seconds = time.monotonic() - started
+    wall_seconds = time.monotonic() - started
     errors = [output for cell in notebook.cells for output in cell.get("outputs", [])
               if output.output_type == "error"]
     assert not errors
-    assert seconds < BUDGET_SECONDS, f"the notebook took {seconds:.0f} s"
-
     runs = json.loads(notebook.cells[-1].outputs[0]["text"])
+    assert runs["cpu_seconds"] < BUDGET_SECONDS, (
+        f"the notebook used {runs['cpu_seconds']:.0f} CPU seconds "
+        f"({wall_seconds:.0f} s wall clock)")
+
     underfit, good, overfit = runs["underfit"], runs["good"], runs["overfit"]
     # Underfitting: both losses still high, close to each other.
     assert min(underfit["train_loss"]) > 0.6 and min(underfit["val_loss"]) > 0.6
