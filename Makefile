@@ -1,7 +1,8 @@
 # The two commands of the README. Both set up what they need on a fresh clone.
 #   make demo   set up, generate the release, autograde the example class, print grades
 #   make test   set up, run the project's test suite
-#   make release  (instructors) regenerate release/ from source/ after editing a notebook
+#   make release  (instructors) rebuild the quiz sources from quizzes/, then regenerate
+#                 release/ from source/ after editing a notebook or a bank
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -32,6 +33,7 @@ test: setup
 	$(PY) -m pytest
 
 release: setup
+	$(PY) -m autograder quiz build
 	for assignment in source/*/; do \
 	  PATH=$(VENV)/bin:$$PATH $(VENV)/bin/nbgrader generate_assignment \
 	    "$$(basename $$assignment)" --force --log-level=WARN || exit 1; \
