@@ -2,6 +2,9 @@
 
 Every input is drawn here (the student never sees it), every expected value comes from
 ``solutions.linear_regression``, and typical mistakes are recognized by what they return.
+A check of a side property (keeps the graph, leaves x alone, zeroes the gradients, one loss per
+epoch, lowers the loss) first asks for the right values: a function that does nothing has most
+side properties, and must not earn points for them.
 """
 import pytest
 import torch
@@ -52,8 +55,9 @@ def test_predict_accepts_python_floats(student, rng):
 def test_predict_keeps_the_graph(student, rng):
     """predict keeps the autograd graph, so gradients can reach w and b"""
     x = heights(rng, 4)
-    w = scalar(rng, 0.5, 1.5).requires_grad_()
-    result = student.call_keep("predict", x, w, scalar(rng, -90, -60))
+    w, b = scalar(rng, 0.5, 1.5).requires_grad_(), scalar(rng, -90, -60)
+    result = student.call_keep("predict", x, w, b)
+    expect_close(result.value(), reference.predict(x, w, b), hint="Compute w * x + b elementwise.")
     expect(result.attr("requires_grad") is True, "a result that requires grad",
            f"requires_grad={result.attr('requires_grad')}",
            "Do not detach, call .item(), or convert to numpy inside predict.")
@@ -61,10 +65,11 @@ def test_predict_keeps_the_graph(student, rng):
 
 @exercise("predict")
 def test_predict_leaves_x_unchanged(student, rng):
-    """predict does not change its input x"""
+    """predict computes w * x + b without changing its input x"""
     x = heights(rng, 6)
     kept = student.put(x.clone())
-    student.call("predict", kept, 0.9, -80.0)
+    got = student.call("predict", kept, 0.9, -80.0)
+    expect_close(got, reference.predict(x, 0.9, -80.0), hint="Compute w * x + b elementwise.")
     expect_close(kept.value(), x, hint="Do not modify x in place (no `x *= w`); build a new "
                                        "tensor instead.")
 
@@ -95,10 +100,12 @@ def test_mse_matches_mean_squared_error(student, rng, n):
 def test_mse_returns_a_0d_tensor_with_graph(student, rng):
     """mse returns a 0-d tensor that keeps the graph (so loss.backward() works)"""
     y_pred = (60 + 20 * torch.rand(5, generator=rng)).requires_grad_()
-    result = student.call_keep("mse", y_pred, 60 + 20 * torch.rand(5, generator=rng))
+    y_true = 60 + 20 * torch.rand(5, generator=rng)
+    result = student.call_keep("mse", y_pred, y_true)
     value = result.value()
     expect_tensor(value, shape=(), hint="Return the tensor itself (a 0-d tensor), not "
                                         "loss.item() or a Python float.")
+    expect_close(value, reference.mse(y_pred, y_true), hint="Average (y_pred - y_true) ** 2.")
     expect(result.attr("grad_fn") is not None, "a tensor with a grad_fn",
            describe(value) + " without grad_fn",
            "Compute the loss with torch operations on y_pred, without .detach() or .item().")
@@ -166,9 +173,13 @@ def test_step_returns_the_loss_before_the_update(student, rng):
 
 @exercise("gradient_descent_step")
 def test_step_zeroes_the_gradients(student, rng):
-    """gradients are zero (or None) after the step"""
+    """after a correct step the gradients are zero (or None)"""
     x, y = _regression_problem(rng)
-    _, _, _, w_grad = _student_steps(student, torch.tensor(0.5), torch.tensor(0.1), x, y, 0.1, 1)
+    w0, b0, lr = torch.tensor(0.5), torch.tensor(0.1), 0.1
+    w, b, _, w_grad = _student_steps(student, w0, b0, x, y, lr, 1)
+    expected_w, expected_b, _ = _reference_steps(w0, b0, x, y, lr, 1)
+    expect_close(torch.stack([w, b]), torch.stack([expected_w, expected_b]),
+                 hint="The update is w ← w − lr · ∂loss/∂w (and the same for b).")
     expect(w_grad is None or (isinstance(w_grad, torch.Tensor) and not w_grad.abs().sum()),
            "w.grad is zero after the step", f"w.grad = {describe(w_grad)}",
            "Reset the gradients after the update (w.grad.zero_(); b.grad.zero_()): PyTorch adds "
@@ -244,10 +255,14 @@ def test_normalized_heights_have_mean_0_and_std_1(student, rng):
 
 @exercise("normalize")
 def test_normalize_leaves_x_unchanged(student, rng):
-    """normalize does not change its input x"""
+    """normalize standardizes x without changing its input x"""
     x = heights(rng, 10)
     kept = student.put(x.clone())
-    student.call("normalize", kept)
+    got = student.call("normalize", kept)
+    expect(isinstance(got, (tuple, list)) and len(got) == 3, "a tuple (x_normalized, mean, std)",
+           describe(got), "Return three things: the normalized tensor, the mean and the std.")
+    expect_close(got[0], reference.normalize(x)[0],
+                 hint="Subtract the mean of x, then divide by its std.")
     expect_close(kept.value(), x, hint="Do not modify x in place (no `x -= mean`); compute a "
                                        "new tensor.")
 
@@ -270,11 +285,14 @@ def _unpack_training(got):
 
 @exercise("train_linear_regression")
 def test_training_records_one_loss_per_epoch(student, rng):
-    """train_linear_regression returns one loss per epoch"""
+    """train_linear_regression returns one loss per epoch, the first at w = b = 0"""
     x, y = _training_problem(rng)
     _, _, losses = _unpack_training(student.call("train_linear_regression", x, y, 0.1, 17))
     expect(isinstance(losses, (list, tuple)) and len(losses) == 17, "17 losses for 17 epochs",
            describe(losses), "Append the loss once per epoch (one full pass over the data).")
+    expect_close(losses[0], reference.mse(torch.zeros_like(y), y),
+                 hint="The first loss is the loss of the starting line w = b = 0, computed "
+                      "before the first update.")
 
 
 @exercise("train_linear_regression", weight=2)
@@ -327,6 +345,10 @@ def _reference_model(state):
     return model
 
 
+BROADCAST_HINT = ("model(x) has shape (N, 1) but y has shape (N,): MSELoss broadcasts them to an "
+                  "(N, N) matrix. Squeeze the output (model(x).squeeze(-1)).")
+
+
 def _broadcasting_losses(state, x, y, lr, epochs):
     """The classic mistake: MSELoss((N, 1), (N,)) broadcasts to (N, N)."""
     model = _reference_model(state)
@@ -373,9 +395,7 @@ def test_optimizer_training_matches_sgd(student, rng, n_features):
            "Return the list of per-epoch losses (loss.item()).")
     expect_close(losses, expected, rtol=1e-3, hint="Per epoch: zero_grad, forward, MSE, "
                                                    "backward, step.",
-                 mistakes=[(_broadcasting_losses(state, x, y, lr, epochs),
-                            "model(x) has shape (N, 1) but y has shape (N,): MSELoss broadcasts "
-                            "them to an (N, N) matrix. Squeeze the output (model(x).squeeze(-1))."),
+                 mistakes=[(_broadcasting_losses(state, x, y, lr, epochs), BROADCAST_HINT),
                            (_no_zero_grad_losses(state, x, y, lr, epochs),
                             "You forgot optimizer.zero_grad(): gradients piled up over epochs.")])
     expect_close(trained["weight"], reference_model.weight.detach(), rtol=1e-3,
@@ -384,11 +404,18 @@ def test_optimizer_training_matches_sgd(student, rng, n_features):
 
 @exercise("train_with_optimizer")
 def test_optimizer_training_lowers_the_loss(student, rng):
-    """the loss falls over the epochs"""
+    """the loss falls over the epochs, from the loss of the untrained model"""
     x, y = _features(rng, 40, 2)
+    state = _initial_state(rng, 2)
     model = student.make("torch.nn.Linear", 2, 1)
-    model.call("load_state_dict", _initial_state(rng, 2))
+    model.call("load_state_dict", state)
     losses = student.call("train_with_optimizer", model, x, y, 0.05, 30)
-    expect(isinstance(losses, (list, tuple)) and len(losses) == 30 and losses[-1] < losses[0],
-           "the last loss below the first", describe(losses),
+    expect(isinstance(losses, (list, tuple)) and len(losses) == 30, "30 losses, one per epoch",
+           describe(losses), "Return the list of per-epoch losses (loss.item()).")
+    untrained = nn.functional.mse_loss(_reference_model(state)(x).squeeze(-1), y)
+    expect_close(losses[0], untrained.detach(), rtol=1e-3,
+                 hint="Record each epoch's loss before its update: the first is the loss of "
+                      "the model you were given.",
+                 mistakes=[(_broadcasting_losses(state, x, y, 0.05, 1)[0], BROADCAST_HINT)])
+    expect(losses[-1] < losses[0], "the last loss below the first", describe(losses),
            "Make sure optimizer.step() runs every epoch and lr is passed to SGD.")
