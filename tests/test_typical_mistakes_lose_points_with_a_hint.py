@@ -1,4 +1,5 @@
-"""Every typical mistake in ``autograder/mistakes`` loses points, with feedback naming it.
+"""Every typical mistake in ``autograder/mistakes`` loses points, with feedback naming it, and
+a placeholder that does no work (returns its input, returns 0, an empty class) earns nothing.
 
 One kernel per assignment runs the reference notebook, which must score full marks, then grades
 each mistake in turn (see ``mistake_session``). The issue asks
@@ -11,7 +12,8 @@ import nbformat
 import pytest
 
 from autograder.example_class import exercise_of, mistakes_of
-from mistake_session import grade_mistakes
+from mistake_session import grade_mistakes, reference_notebook
+from placeholders import placeholders
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = [path for path in sorted(REPO.glob("source/*/*.ipynb"))
@@ -24,12 +26,18 @@ def test_every_mistake_is_caught_with_its_hint(source_path):
     catalogue = mistakes_of(source_path.parent.name)
     mistakes = [mistake for exercise_mistakes in catalogue.values()
                 for mistake in exercise_mistakes]
-    baseline, results = grade_mistakes(source, mistakes)
+    stand_ins = [placeholder for exercise, code in reference_notebook(source)[1].items()
+                 for placeholder in placeholders(exercise, code)]
+    baseline, results = grade_mistakes(source, mistakes + stand_ins)
     assert {name: report.fraction for name, report in baseline.items()
             if report.fraction < 1.0} == {}, "the reference itself loses points"
     escaped = []
     for mistake, exercise, feedback in results:
-        if exercise.fraction >= 1.0:
+        if mistake in stand_ins:
+            if exercise.fraction > 0:
+                escaped.append(f"{mistake.exercise} / {mistake.what}: earned points for "
+                               f"{[check.check for check in exercise.checks if check.passed]}")
+        elif exercise.fraction >= 1.0:
             escaped.append(f"{mistake.exercise} / {mistake.what}: full marks")
         elif mistake.hint.lower() not in feedback.lower():
             escaped.append(f"{mistake.exercise} / {mistake.what}: lost points but the feedback "
