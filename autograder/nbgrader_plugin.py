@@ -4,7 +4,12 @@
 stands in ``Autograde.autograde_preprocessors``; the rest of nbgrader's pipeline (saving grades,
 late penalties, feedback, export) is unchanged and reads the scores this stage writes.
 ``RestoreDeletedGradeCells`` runs just before nbgrader's ``OverwriteCells``.
+
+Symbolic links in a submission are never followed: nbgrader reads a linked notebook and copies
+the target of a linked file into ``autograded/`` (and from there into the feedback), so a link
+to ``source/``, ``solutions/`` or a classmate's notebook would hand it to the student's code.
 """
+import os
 from pathlib import Path
 
 from nbgrader.coursedir import CourseDirectory
@@ -12,8 +17,11 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict
 
 from .course import restore_grade_cells
-from .pipeline import FALLBACK_NOTE, grade_notebook, read_notebook
+from .pipeline import FALLBACK_NOTE, grade_notebook, read_notebook, refuse_notebook
 from .sandbox.limits import Limits
+
+LINKED_NOTEBOOK = ("the submitted notebook is a symbolic link, not a file, so it was not run: "
+                   "submit the notebook file itself")
 
 
 class SandboxedGrading(NbGraderPreprocessor):
@@ -30,7 +38,17 @@ class SandboxedGrading(NbGraderPreprocessor):
         assignment = resources["nbgrader"]["assignment"]
         limits = Limits().with_overrides(self.assignment_limits.get(assignment, {}))
         name = f"{assignment}/{resources['nbgrader']['notebook']}"
-        report = grade_notebook(nb, name, resources["metadata"]["path"], limits)
+        course = CourseDirectory(config=self.config)
+        submitted = Path(course.format_path(course.submitted_directory,
+                                            resources["nbgrader"]["student"], assignment))
+        notebook_path = submitted / f"{resources['nbgrader']['notebook']}.ipynb"
+        if _through_a_link(course.format_path(course.submitted_directory, ".", "."),
+                           notebook_path):
+            report = refuse_notebook(nb, name, LINKED_NOTEBOOK)
+        else:
+            source = Path(course.format_path(course.source_directory, ".", assignment))
+            _remove_copies_of_links(submitted, Path(resources["metadata"]["path"]), source)
+            report = grade_notebook(nb, name, resources["metadata"]["path"], limits)
         for note in report.notes:
             if note.startswith(FALLBACK_NOTE):
                 if not SandboxedGrading._fallback_announced:
@@ -40,6 +58,25 @@ class SandboxedGrading(NbGraderPreprocessor):
                 self.log.warning("%s: %s", name, note)
         self.log.info("%s: %g / %g points", name, report.points, report.points_possible)
         return nb, resources
+
+
+def _through_a_link(top, path):
+    """True when ``path``, or a folder between ``top`` and it, is a symbolic link."""
+    top, path = Path(os.path.normpath(top)), Path(os.path.normpath(path))
+    parts = path.relative_to(top).parts
+    return any((top.joinpath(*parts[:depth])).is_symlink() for depth in range(1, len(parts) + 1))
+
+
+def _remove_copies_of_links(submitted, autograded, source):
+    """Delete from ``autograded`` what nbgrader copied through the submission's symbolic links
+    (files the instructor's ``source`` folder provides are kept)."""
+    for folder, dirs, files in os.walk(submitted):
+        for name in dirs + files:
+            relative = (Path(folder) / name).relative_to(submitted)
+            if (submitted / relative).is_symlink() and not (source / relative).exists():
+                copy = autograded / relative
+                if copy.is_file() or copy.is_symlink():
+                    copy.unlink()
 
 
 class RestoreDeletedGradeCells(NbGraderPreprocessor):

@@ -133,6 +133,17 @@ def grade_notebook(notebook, name, files_dir=None, limits=Limits(), isolation=No
     return report
 
 
+def refuse_notebook(notebook, name, reason):
+    """Score every grade cell 0 with ``reason``, without running the notebook (it must not run:
+    e.g. a link to someone else's notebook). Returns its report."""
+    report = NotebookReport(name, notes=[reason])
+    grade_cells = find_grade_cells(notebook)
+    reports = {cell.key: ExerciseReport(cell.key, cell.points, problem=reason)
+               for cell in grade_cells if cell.key}
+    write_grade_outputs(notebook, grade_cells, reports, report)
+    return report
+
+
 def read_notebook(path):
     """Read a notebook file, or raise ValueError with a message that says what is wrong."""
     try:
