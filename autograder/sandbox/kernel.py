@@ -210,8 +210,13 @@ class SandboxKernel:
         self._loop.close()
 
     def restart(self):
-        """A fresh kernel with the cells that ran before replayed (their outputs discarded)."""
+        """A fresh kernel with the cells that ran before replayed (their outputs discarded).
+
+        The output budget starts again: a cell that flooded its output was stopped and costs
+        only itself, not every later cell that prints a line.
+        """
         self.close()
+        self.output_bytes, self.flooded = 0, False
         self.start()
         for source in self._replay:
             try:

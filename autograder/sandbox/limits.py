@@ -20,7 +20,7 @@ class Limits:
     memory_bytes: int = 4 * GiB  # address space of each sandboxed process (RLIMIT_AS)
     processes: int = 128  # processes and threads of the sandbox user (RLIMIT_NPROC)
     file_bytes: int = 64 * MiB  # largest file the student's code may write (RLIMIT_FSIZE)
-    output_bytes: int = 4 * MiB  # text and images one notebook run may print or display
+    output_bytes: int = 4 * MiB  # text and images printed or displayed (a restart resets it)
 
     def with_overrides(self, overrides):
         """A copy with ``overrides`` (a dict of field name to value) applied; unknown names fail."""
