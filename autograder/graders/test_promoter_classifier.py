@@ -23,7 +23,9 @@ from autograder.checks import (CheckFailed, describe, exercise, expect, expect_c
 from autograder.data import synthetic_dna
 from autograder.student import Handle, StudentError
 
-# The notebook trains this model in section 11 and states the reference's test accuracy.
+# The notebook trains this model in section 11 and states the reference's test accuracy. It is
+# graded as an item of its own (grade cell "grade_promoter_model"): it judges what the notebook
+# did with all the exercises, not one function.
 TRAINED_MODEL = "promoter_model"
 STATED_TEST_ACCURACY = 0.85
 ACCURACY_MARGIN = 0.05
@@ -813,7 +815,7 @@ def _held_out_promoters():
             torch.tensor(test["label"].to_numpy(), dtype=torch.float32))
 
 
-@exercise("train_epoch", weight=2)
+@exercise(TRAINED_MODEL)
 def test_trained_promoter_model_reaches_the_stated_accuracy(student):
     """the notebook's trained promoter_model classifies the held-out test sequences well"""
     try:
