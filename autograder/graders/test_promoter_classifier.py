@@ -6,6 +6,10 @@ Every input is drawn here (the student never sees it), every expected value come
 Models, datasets, loaders and optimizers that the checks need are built in the sandbox from
 torch's own classes (``student.make``), so each exercise is judged on its own; only plain
 tensors and numbers come back, and every verdict is reached here.
+
+A check of a side property (a dtype, a shape, a Python float, finite at the extremes, not
+torch.sigmoid, eval mode) first asks for the right values on the same call: code that does no
+work has many side properties, and must not earn points for them.
 """
 import functools
 import itertools
@@ -43,9 +47,15 @@ FLATTEN_HINT = ("After x.flatten(start_dim=1) each sequence is seq_len * 4 numbe
 CLAMP_HINT = ("BCE without clamping: log(0) = -inf, and even 0 * log(0) is nan. Clamp p to "
               "[eps, 1 - eps] with eps = 1e-7 before the logs (not smaller: in float32, "
               "1 - 1e-8 is exactly 1).")
+BCE_HINT = "Average -[y log p + (1 - y) log(1 - p)] over the sequences."
+MODEL_HINT = "Flatten each sequence, apply the linear layer, then the sigmoid."
+SIGMOID_HINT = "σ(z) = 1 / (1 + e^(-z))."
+HUGE_SCORES_HINT = ("For large |z|, e^(-z) or e^z overflows to inf (and inf / inf = nan): "
+                    "exponentiate only -|z|, as the notebook shows.")
 ZERO_GRAD_HINT = ("You forgot optimizer.zero_grad(): PyTorch adds each batch's gradients to the "
                   "previous ones, so every step followed the sum of all past gradients.")
 LOSS_ORDER_HINT = "Call loss_fn(prediction, target): the model's output first, the labels second."
+STACK_HINT = "Stack the one-hot encodings: torch.stack([one_hot(seq) for seq in seqs])."
 
 
 def random_dna(rng, length, bases="ACGT"):
@@ -105,9 +115,10 @@ def test_tokenize_matches_the_token_table(student, rng, length):
 
 @exercise("tokenize")
 def test_tokenize_returns_int64(student, rng):
-    """tokenize returns a LongTensor (int64) of shape (L,)"""
+    """tokenize returns the tokens as a LongTensor (int64) of shape (L,)"""
     seq = random_dna(rng, 20, "ACGTN")
     got = student.call("tokenize", seq)
+    expect_close(got, reference.tokenize(seq), hint="Number the bases A=0, C=1, G=2, T=3, N=4.")
     expect_tensor(got, shape=(20,), dtype=torch.long,
                   hint="Tokens are whole numbers: torch.tensor(tokens, dtype=torch.long).")
 
@@ -180,8 +191,11 @@ def test_one_hot_matches_the_encoding(student, rng, length):
 
 @exercise("one_hot")
 def test_one_hot_is_float32(student, rng):
-    """one_hot returns float32"""
-    got = student.call("one_hot", random_dna(rng, 13))
+    """one_hot returns the encoding as float32"""
+    seq = random_dna(rng, 13)
+    got = student.call("one_hot", seq)
+    expect_close(got, reference.one_hot(seq), hint="Row i is the one-hot vector of base i.",
+                 mistakes=[(reference.one_hot(seq).T, TRANSPOSED_HINT)])
     expect_tensor(got, shape=(13, 4), dtype=torch.float32,
                   hint="One-hot vectors are model inputs: return float32 (.float()).")
 
@@ -206,8 +220,7 @@ def test_encode_batch_stacks_one_hot_sequences(student, rng, n_seqs):
     seqs = [random_dna(rng, length, "ACGTN") for _ in range(n_seqs)]
     got = student.call("encode_batch", seqs)
     expected = reference.encode_batch(seqs)
-    expect_close(got, expected, hint="Stack the one-hot encodings: torch.stack([one_hot(seq) "
-                                     "for seq in seqs]).",
+    expect_close(got, expected, hint=STACK_HINT,
                  mistakes=[(expected.transpose(1, 2), "Each sequence should be (L, 4), not "
                                                       "(4, L): the batch is (N, L, 4)."),
                            (expected.reshape(-1, 4), "torch.cat joins the sequences into one "
@@ -219,17 +232,21 @@ def test_encode_batch_stacks_one_hot_sequences(student, rng, n_seqs):
 
 @exercise("encode_batch")
 def test_encode_batch_is_float32(student, rng):
-    """encode_batch returns float32"""
+    """encode_batch returns the batch as float32"""
     seqs = [random_dna(rng, 12) for _ in range(3)]
-    expect_tensor(student.call("encode_batch", seqs), shape=(3, 12, 4), dtype=torch.float32,
-                  hint="Return float32, like one_hot.")
+    got = student.call("encode_batch", seqs)
+    expect_close(got, reference.encode_batch(seqs), hint=STACK_HINT)
+    expect_tensor(got, shape=(3, 12, 4), dtype=torch.float32, hint="Return float32, like one_hot.")
 
 
 @exercise("encode_batch")
 def test_encode_batch_refuses_sequences_of_different_lengths(student, rng):
-    """sequences of different lengths raise ValueError"""
+    """sequences of one length are stacked, sequences of different lengths raise ValueError"""
     length = int(torch.randint(10, 30, (), generator=rng))
-    seqs = [random_dna(rng, length) for _ in range(4)] + [random_dna(rng, length + 3)]
+    seqs = [random_dna(rng, length) for _ in range(4)]
+    expect_close(student.call("encode_batch", seqs), reference.encode_batch(seqs),
+                 hint=STACK_HINT)
+    seqs.append(random_dna(rng, length + 3))
     expect_raises(student, "encode_batch", (seqs,), "ValueError",
                   hint="Check that all sequences have the same length before stacking, and "
                        "raise ValueError if not (torch.stack would raise a RuntimeError).")
@@ -243,8 +260,7 @@ def test_sigmoid_matches_the_logistic_function(student, rng, shape):
     """sigmoid(z) = 1 / (1 + exp(-z)), elementwise"""
     z = 4 * torch.randn(shape, generator=rng)
     got = student.call("sigmoid", z)
-    expect_close(got, torch.sigmoid(z), rtol=1e-4, atol=1e-6,
-                 hint="σ(z) = 1 / (1 + e^(-z)).",
+    expect_close(got, torch.sigmoid(z), rtol=1e-4, atol=1e-6, hint=SIGMOID_HINT,
                  mistakes=[(torch.sigmoid(-z), "Sign error: σ(z) = 1 / (1 + e^(-z)), with a "
                                                "minus sign in the exponent (large z must give "
                                                "probabilities near 1)."),
@@ -259,18 +275,18 @@ def test_sigmoid_of_huge_scores_is_0_or_1(student, rng):
     size = 900 + 200 * torch.rand(4, generator=rng)
     z = torch.cat([-size, torch.zeros(1), size])
     got = student.call("sigmoid", z)
-    expect_close(got, torch.sigmoid(z), atol=1e-6,
-                 hint="For large |z|, e^(-z) or e^z overflows to inf (and inf / inf = nan): "
-                      "exponentiate only -|z|, as the notebook shows.")
+    expect_close(got, torch.sigmoid(z), atol=1e-6, hint=HUGE_SCORES_HINT)
 
 
 @exercise("sigmoid")
 def test_sigmoid_gradient_survives_huge_scores(student, rng):
-    """the gradient of sigmoid is finite (no overflow) for scores around -1000 and 1000"""
+    """sigmoid of scores around -1000 and 1000 is right and has a finite gradient (no overflow)"""
     size = 900 + 200 * torch.rand(3, generator=rng)
-    z = student.put(torch.cat([-size, size]).requires_grad_())
+    scores = torch.cat([-size, size])
+    z = student.put(scores.clone().requires_grad_())
     try:
         p = student.call_keep("sigmoid", z)
+        expect_close(p.value(), torch.sigmoid(scores), atol=1e-6, hint=HUGE_SCORES_HINT)
         p.call("backward", torch.ones(6))
     except StudentError as error:
         explain_error(error, {"does not require grad": "Compute the sigmoid with torch "
@@ -286,8 +302,10 @@ def test_sigmoid_gradient_survives_huge_scores(student, rng):
 @exercise("sigmoid")
 def test_sigmoid_is_written_by_hand(student, rng):
     """sigmoid is computed from the formula, not with torch.sigmoid"""
-    z = student.put((2 * torch.randn(5, generator=rng)).requires_grad_())
-    grad_fn = student.call_keep("sigmoid", z).attr("grad_fn")
+    scores = 2 * torch.randn(5, generator=rng)
+    p = student.call_keep("sigmoid", student.put(scores.clone().requires_grad_()))
+    expect_close(p.value(), torch.sigmoid(scores), rtol=1e-4, atol=1e-6, hint=SIGMOID_HINT)
+    grad_fn = p.attr("grad_fn")
     made_by = grad_fn.type_name if isinstance(grad_fn, Handle) else ""
     expect("SigmoidBackward" not in made_by, "a sigmoid written with torch.exp",
            "the result of torch.sigmoid",
@@ -323,17 +341,21 @@ def test_bce_matches_the_formula(student, rng, n):
         mistakes.insert(0, (per_sequence.sum(), "You summed over the sequences; average them "
                                                 "(mean, not sum)."))
     expect_close(got, reference.binary_cross_entropy(p, y), rtol=1e-4, atol=1e-6,
-                 hint="Average -[y log p + (1 - y) log(1 - p)] over the sequences.",
-                 mistakes=mistakes)
+                 hint=BCE_HINT, mistakes=mistakes)
 
 
 @exercise("binary_cross_entropy")
 def test_bce_of_confident_right_answers_is_finite_and_near_0(student, rng):
-    """p exactly 0 for label 0 and exactly 1 for label 1 gives a finite loss near 0"""
-    y = (torch.rand(6, generator=rng) < 0.5).float()
-    got = student.call("binary_cross_entropy", y.clone(), y)
-    expect(_finite_number(got) and float(got) < 1e-3, "a finite loss near 0", describe(got),
-           CLAMP_HINT)
+    """sequences with p exactly 0 for label 0 or exactly 1 for label 1 add (almost) nothing to
+    the loss, and no nan"""
+    p, y = _probabilities_and_labels(rng, 12)
+    p[:6] = y[:6]  # confidently right: the loss of the other six, halved
+    got = student.call("binary_cross_entropy", p, y)
+    if _has_nan_or_inf(got):
+        raise CheckFailed(expected="a finite loss", got=describe(got), hint=CLAMP_HINT)
+    # eps other than 1e-7 shifts each confident term by about eps: tolerated up to 1e-3
+    expect_close(got, reference.binary_cross_entropy(p, y), rtol=1e-4, atol=1e-3,
+                 hint=BCE_HINT + " A sequence whose p equals its label costs (almost) nothing.")
 
 
 @exercise("binary_cross_entropy")
@@ -343,6 +365,13 @@ def test_bce_of_confident_wrong_answers_is_finite_and_large(student, rng):
     got = student.call("binary_cross_entropy", 1 - y, y)
     expect(_finite_number(got) and float(got) > 4.6, "a finite, large loss (about 16)",
            describe(got), CLAMP_HINT)
+
+
+def _has_nan_or_inf(value):
+    try:
+        return not bool(torch.isfinite(torch.as_tensor(value, dtype=torch.float64)).all())
+    except (TypeError, ValueError, RuntimeError):
+        return False
 
 
 def _finite_number(value):
@@ -361,6 +390,8 @@ def test_bce_returns_a_0d_tensor_with_graph(student, rng):
     value = loss.value()
     expect_tensor(value, shape=(), hint="Return the mean as a 0-d tensor, not loss.item() or a "
                                         "Python float.")
+    expect_close(value, reference.binary_cross_entropy(p, y), rtol=1e-4, atol=1e-6,
+                 hint=BCE_HINT)
     expect(loss.attr("grad_fn") is not None, "a tensor with a grad_fn",
            describe(value) + " without grad_fn",
            "Compute the loss with torch operations on p, without .detach() or .item().")
@@ -453,6 +484,8 @@ def test_dataloader_batches_the_dataset(student, rng):
            describe(batch), "__getitem__(i) returns two things: the sequence and its label.")
     expect_tensor(batch[0], shape=(4, 12, 4), dtype=torch.float32,
                   hint="Items should be one-hot sequences of shape (L, 4).")
+    expect_close(batch[0], reference.encode_batch(seqs[:4]),
+                 hint="Item i holds the one-hot encoding of sequence i.")
     expect_tensor(batch[1], shape=(4,), dtype=torch.float32,
                   hint="Labels should be 0-d float32 tensors, so a batch of them is (B,).")
     expect_close(batch[1], torch.tensor(labels[:4], dtype=torch.float32),
@@ -580,11 +613,22 @@ def _load_reference_weights(model, reference_model, seq_len):
     model.call("load_state_dict", new_state)
 
 
+def _output_with_reference_weights(student, rng, seq_len, n):
+    """(the student's model's output, the reference's) on n random sequences, both models with
+    the same weights: so only a model that computes something earns its shape checks."""
+    reference_model = _reference_model(rng, seq_len)
+    model = _student_model(student, seq_len)
+    _load_reference_weights(model, reference_model, seq_len)
+    x = _random_one_hot(rng, n, seq_len)
+    with torch.no_grad():
+        return _forward(model, x), reference_model(x)
+
+
 @exercise("LogisticRegression")
 @pytest.mark.parametrize("seq_len, n", [(3, 5), (17, 2), (251, 8)])
 def test_model_outputs_one_probability_per_sequence(student, rng, seq_len, n):
     """the model maps (N, L, 4) to probabilities of shape (N,)"""
-    got = _forward(_student_model(student, seq_len), _random_one_hot(rng, n, seq_len))
+    got, expected = _output_with_reference_weights(student, rng, seq_len, n)
     if isinstance(got, torch.Tensor) and tuple(got.shape) == (n, 1):
         raise CheckFailed(expected=f"a tensor of shape ({n},)", got=describe(got),
                           hint="nn.Linear returns (N, 1): squeeze the last dimension "
@@ -592,15 +636,17 @@ def test_model_outputs_one_probability_per_sequence(student, rng, seq_len, n):
     expect_tensor(got, shape=(n,), hint="Return one probability per sequence, shape (N,).")
     expect(bool(((got >= 0) & (got <= 1)).all()), "probabilities between 0 and 1",
            describe(got), "Apply the sigmoid to the score.")
+    expect_close(got, expected, hint=MODEL_HINT)
 
 
 @exercise("LogisticRegression")
 def test_model_keeps_the_batch_dimension_for_one_sequence(student, rng):
-    """a batch of one sequence gives shape (1,), not a 0-d tensor"""
-    got = _forward(_student_model(student, 9), _random_one_hot(rng, 1, 9))
+    """a batch of one sequence gives its probability with shape (1,), not a 0-d tensor"""
+    got, expected = _output_with_reference_weights(student, rng, 9, 1)
     expect_tensor(got, shape=(1,),
                   hint="Squeeze only the last dimension (.squeeze(1) or .squeeze(-1)): "
                        ".squeeze() also removes the batch dimension when N = 1.")
+    expect_close(got, expected, hint=MODEL_HINT)
 
 
 @exercise("LogisticRegression")
@@ -629,8 +675,7 @@ def test_model_computes_sigmoid_of_a_linear_score(student, rng, seq_len):
         expected = reference_model(x)
         score = reference_model.linear(x.flatten(start_dim=1)).squeeze(1)
         transposed = torch.sigmoid(reference_model.linear(x.transpose(1, 2).flatten(1)))
-    expect_close(got, expected, hint="Flatten each sequence, apply the linear layer, then the "
-                                     "sigmoid.",
+    expect_close(got, expected, hint=MODEL_HINT,
                  mistakes=[(score, "You returned the score w · x + b: apply the sigmoid to turn "
                                    "it into a probability."),
                            (expected.unsqueeze(1), "nn.Linear returns (N, 1): squeeze the last "
@@ -779,9 +824,16 @@ def test_epoch_returns_the_mean_loss_per_sequence(student, rng):
 
 @exercise("train_epoch")
 def test_epoch_returns_a_float(student, rng):
-    """train_epoch returns a Python float"""
-    _, _, _, _, model, loader, optimizer = _sgd_setup(student, rng)
+    """train_epoch returns the epoch's mean loss as a Python float"""
+    lr, batch_size = 0.5, 16
+    layers, state, x, y, model, loader, optimizer = _sgd_setup(student, rng, lr=lr,
+                                                               batch_size=batch_size)
     got = _student_epoch(student, model, loader, optimizer)
+    _, losses = _replayed_epoch(layers, state, x, y, batch_size, lr)
+    sizes = [len(chunk) for chunk in y.split(batch_size)]
+    expect_close(got, sum(loss * size for loss, size in zip(losses, sizes)) / len(y), rtol=1e-4,
+                 hint="Add loss.item() * len(y) for every batch and divide by the number of "
+                      "sequences.")
     expect(isinstance(got, float), "a Python float", describe(got),
            "Return a plain number: accumulate loss.item(), not the loss tensor.")
 
@@ -858,6 +910,15 @@ def _accuracy_problem(rng, layers, state, n=50, seq_len=12):
     return x, torch.where(flipped, 1 - predicted, predicted)
 
 
+ACCURACY_HINT = ("Call model.eval() first (the model may use dropout), predict 1 where p > 0.5, "
+                 "and divide the number of correct predictions by the number of sequences.")
+
+
+def _reference_accuracy(layers, state, x, y, batch_size):
+    return reference.accuracy(_local_model(layers, state),
+                              DataLoader(TensorDataset(x, y), batch_size=batch_size))
+
+
 def _student_accuracy(student, model, loader):
     try:
         return student.call("accuracy", model, loader)
@@ -878,10 +939,9 @@ def test_accuracy_is_the_fraction_classified_right(student, rng, batch_size):
     x, y = _accuracy_problem(rng, layers, state, n, seq_len)
     model = _sandbox_model(student, layers, state)  # in training mode: dropout is active
     got = _student_accuracy(student, model, _sandbox_loader(student, x, y, batch_size))
-    local = _local_model(layers, state)
-    expected = reference.accuracy(local, DataLoader(TensorDataset(x, y), batch_size=batch_size))
+    expected = _reference_accuracy(layers, state, x, y, batch_size)
     with torch.no_grad():
-        right = ((local(x) > 0.5).float() == y).float()
+        right = ((_local_model(layers, state).eval()(x) > 0.5).float() == y).float()
     per_batch = [float(chunk.mean()) for chunk in right.split(batch_size)]
     mistakes = [(float(right.sum()), "Return a fraction: divide the number of correct "
                                      "predictions by the number of sequences."),
@@ -893,10 +953,7 @@ def test_accuracy_is_the_fraction_classified_right(student, rng, batch_size):
                             "Count correct predictions over all batches and divide by the number "
                             "of sequences: averaging batch accuracies overweights the smaller "
                             "last batch."))
-    expect_close(got, expected, rtol=1e-6,
-                 hint="Call model.eval() first (the model may use dropout), predict 1 where "
-                      "p > 0.5, and divide the number of correct predictions by the number of "
-                      "sequences.", mistakes=mistakes)
+    expect_close(got, expected, rtol=1e-6, hint=ACCURACY_HINT, mistakes=mistakes)
 
 
 @exercise("accuracy")
@@ -907,7 +964,8 @@ def test_accuracy_leaves_the_model_in_eval_mode(student, rng):
     state = _linear_state(rng, layers, seq_len)
     x, y = _accuracy_problem(rng, layers, state, 20, seq_len)
     model = _sandbox_model(student, layers, state)
-    _student_accuracy(student, model, _sandbox_loader(student, x, y, 8))
+    got = _student_accuracy(student, model, _sandbox_loader(student, x, y, 8))
+    expect_close(got, _reference_accuracy(layers, state, x, y, 8), rtol=1e-6, hint=ACCURACY_HINT)
     expect(model.attr("training") is False, "the model in eval mode", "the model in train mode",
            "Call model.eval() at the start of accuracy, and do not switch back to train mode.")
 
@@ -932,12 +990,13 @@ def test_accuracy_does_not_track_gradients(student, rng):
 
 @exercise("accuracy")
 def test_accuracy_returns_a_float(student, rng):
-    """accuracy returns a Python float"""
+    """accuracy returns the fraction right as a Python float"""
     seq_len = 8
     layers = _layers(seq_len)
     state = _linear_state(rng, layers, seq_len)
     x, y = _accuracy_problem(rng, layers, state, 20, seq_len)
     got = _student_accuracy(student, _sandbox_model(student, layers, state),
                             _sandbox_loader(student, x, y, 8))
+    expect_close(got, _reference_accuracy(layers, state, x, y, 8), rtol=1e-6, hint=ACCURACY_HINT)
     expect(isinstance(got, float), "a Python float", describe(got),
            "Return a plain number, e.g. n_correct / n_seen with n_correct from .item().")
