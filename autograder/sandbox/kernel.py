@@ -75,6 +75,9 @@ class _CellRunner(NotebookClient):
 
     def output(self, outs, msg, display_id, cell_index):
         self.kernel.count_output(msg["content"])
+        if self.kernel.flooded:
+            # Stop reading: the killed kernel may have queued hundreds of MB of output.
+            raise SandboxFailure("output_flood", "output flood")
         return super().output(outs, msg, display_id, cell_index)
 
 
