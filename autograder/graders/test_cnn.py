@@ -22,8 +22,9 @@ SCAN_HINT = ("feature_map[i] = sum(x[i:i+K] * filt) + bias, for every position i
 SCAN_ERRORS = {"must match the size of tensor": "Off-by-one: your last window is shorter than the "
                                                 "filter. A filter of K bases fits at L - K + 1 "
                                                 "positions: range(len(x) - K + 1).",
-               "stack expects a non-empty": "Your loop made no scores: loop over "
-                                            "range(len(x) - K + 1)."}
+               "stack expects a non-empty": "Off-by-one: a filter as long as the sequence fits "
+                                            "exactly once. A filter of K bases fits at L - K + 1 "
+                                            "positions: range(len(x) - K + 1)."}
 TRANSPOSE_HINT = ("Conv1d wants channels first, (N, 4, L), but the one-hot batch is (N, L, 4): "
                   "transpose it inside forward with x.transpose(1, 2) and keep "
                   "nn.Conv1d(4, n_filters, kernel_size) (4 input channels, one per base).")
@@ -140,7 +141,9 @@ def _motif(student, motif):
 def _motif_mistakes(motif):
     """What typical wrong filters of ``motif`` look like, with the hint for each."""
     expected = reference.filter_from_motif(motif)
-    only_plain_bases = torch.stack([row if row.sum() == 1 else torch.zeros(4) for row in expected])
+    positions = reference.MOTIF_POSITION.findall(motif.upper())
+    only_plain_bases = torch.stack([torch.zeros(4) if not group and base not in BASES else row
+                                    for row, (group, base) in zip(expected, positions)])
     mistakes = [(only_plain_bases, WILDCARD_HINT),
                 (expected / expected.sum(dim=1, keepdim=True),
                  "Give every allowed base weight 1, not 1 / (number of allowed bases): then every "
@@ -182,7 +185,8 @@ def _bracket_mistakes(motif):
 
 
 @exercise("filter_from_motif", weight=2)
-@pytest.mark.parametrize("motif", ["AT[ACT]", "[AG]C[CGT]T", "G[AT]N[CG]A"])
+@pytest.mark.parametrize("motif", ["AT[ACT]", "[AG]C[CGT]T", "G[AT]C[CGT]A"],
+                         ids=lambda motif: motif.replace("[", "(").replace("]", ")"))
 def test_a_bracket_class_is_one_position(student, motif):
     """a class of bases in brackets, such as the isoleucine codons AT[ACT], is one position"""
     got = _motif(student, motif)
@@ -206,7 +210,8 @@ def test_lower_case_motifs_work(student):
     """a motif in lower case gives the same filter"""
     got = _motif(student, "tataw[ac]n")
     expect_close(got, reference.filter_from_motif("TATAW[AC]N"),
-                 hint="Accept lower case: motif.upper() first.")
+                 hint="Accept lower case: motif.upper() first.",
+                 mistakes=_bracket_mistakes("TATAW[AC]N"))
 
 
 @exercise("filter_from_motif", weight=0.5)
@@ -312,8 +317,8 @@ def _length_mistakes(seq_len, kernel_size, stride, padding):
 
 @exercise("conv_output_length", weight=2)
 @pytest.mark.parametrize("seq_len, kernel_size, stride, padding",
-                         [(11, 3, 1, 2), (20, 5, 1, 1), (11, 3, 2, 0), (500, 10, 3, 0),
-                          (30, 4, 3, 2), (12, 5, 4, 1)])
+                         [(11, 3, 1, 2), (20, 5, 1, 3), (11, 3, 2, 0), (500, 10, 3, 0),
+                          (30, 4, 2, 3), (12, 5, 4, 1)])
 def test_positions_with_stride_and_padding(student, seq_len, kernel_size, stride, padding):
     """with stride and padding the count agrees with nn.Conv1d"""
     got = student.call("conv_output_length", seq_len, kernel_size, stride, padding)
