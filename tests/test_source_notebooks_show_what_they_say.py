@@ -1,0 +1,67 @@
+"""The instructor notebooks run top to bottom in a fresh kernel and show what their text says.
+
+(That every reference notebook runs without an error is also checked through nbgrader, in
+``test_example_class_through_nbgrader``; how long each takes is in BENCHMARKS.md.) The text
+describes the synthetic stand-in data, which graded notebooks use too (the sandbox holds no
+Genomic Benchmarks folder), so any real data are hidden from the kernel here.
+"""
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from autograder.data.genomic_benchmarks import ROOT_VARIABLE
+from autograder.graders.test_promoter_classifier import (REQUIRED_TEST_ACCURACY,
+                                                         STATED_TEST_ACCURACY)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def executed(assignment, extra_code=""):
+    """The source notebook of ``assignment`` without grade cells, executed, plus ``extra_code``
+    as a last cell; raises CellExecutionError naming a failing cell."""
+    path = next((REPO / "source" / assignment).glob("*.ipynb"))
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells = [cell for cell in notebook.cells
+                      if not cell.metadata.get("nbgrader", {}).get("grade")]
+    if extra_code:
+        notebook.cells.append(nbformat.v4.new_code_cell(extra_code))
+    NotebookClient(notebook, kernel_name="python3", timeout=600,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return notebook
+
+
+@pytest.fixture(autouse=True)
+def synthetic_data_only(monkeypatch, tmp_path):
+    monkeypatch.setenv(ROOT_VARIABLE, str(tmp_path))
+
+
+def test_02_states_the_accuracy_its_model_reaches():
+    notebook = executed("02_promoter_classifier")
+    training = next(cell for cell in notebook.cells if cell.id == "train_promoter_model")
+    printed = "".join(output.get("text", "") for output in training.outputs
+                      if output.output_type == "stream")
+    reached = float(re.search(r"promoter_model \(Adam\): test accuracy ([0-9.]+)",
+                              printed).group(1))
+    assert abs(reached - STATED_TEST_ACCURACY) <= 0.02, (
+        f"the notebook states {STATED_TEST_ACCURACY} but its model reached {reached}")
+    stated = "".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    assert f"**{STATED_TEST_ACCURACY:.2f}**" in stated
+    assert f"**at least {REQUIRED_TEST_ACCURACY:.2f}**" in stated
+
+
+def test_03_shows_underfitting_a_good_fit_and_overfitting():
+    histories = "import json\nprint(json.dumps([underfit_history, history, overfit_history]))"
+    notebook = executed("03_mlp", histories)
+    underfit, good, overfit = json.loads(notebook.cells[-1].outputs[0]["text"])
+    # Underfitting: both losses still high, close to each other.
+    assert min(underfit["train_loss"]) > 0.6 and min(underfit["val_loss"]) > 0.6
+    # A good fit: the validation loss falls far and ends near its lowest value.
+    assert good["val_loss"][-1] < 0.45 and good["val_loss"][-1] - min(good["val_loss"]) < 0.02
+    # Overfitting: the training set is memorized, the validation loss rises after its minimum.
+    lowest = overfit["val_loss"].index(min(overfit["val_loss"]))
+    assert overfit["train_loss"][-1] < 0.01 and lowest <= 5
+    assert overfit["val_loss"][-1] > min(overfit["val_loss"]) + 0.2
