@@ -86,14 +86,17 @@ class StudentCode:
     """The student's notebook namespace, as the graders of one exercise see it.
 
     kernel: a ``SandboxKernel`` that has executed the notebook; call_seconds: the time limit of
-    each call into student code; budget_seconds: the time limit of all calls together. Once a
-    call ends the exercise (not implemented, timed out, crashed), later calls fail at once.
+    each call into student code; budget_seconds: the time limit of all calls together, counted
+    from the first call (graders of every exercise get their ``StudentCode`` at once, and one
+    exercise's slow calls must not use up the next one's time). Once a call ends the exercise
+    (not implemented, timed out, crashed), later calls fail at once.
     """
 
     def __init__(self, kernel, call_seconds, budget_seconds=None):
         self.kernel = kernel
         self.call_seconds = call_seconds
-        self.deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
+        self.budget_seconds = budget_seconds
+        self.deadline = None
         self.ended = None
 
     def call(self, name, *args, **kwargs):
@@ -131,6 +134,8 @@ class StudentCode:
     def _send(self, op, target, args=(), kwargs=None, attr=None, keep=False, subject=""):
         if self.ended is not None:
             raise StudentError("ended", self.ended.message)
+        if self.deadline is None and self.budget_seconds is not None:
+            self.deadline = time.monotonic() + self.budget_seconds
         timeout = self.call_seconds
         if self.deadline is not None:
             timeout = min(timeout, self.deadline - time.monotonic())
