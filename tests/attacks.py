@@ -3,24 +3,22 @@
 Every attack leaves the stubs unsolved (or replaces them with functions that do no work) and
 tries to earn points or do damage. An attack is extra cells added to the student's copy of the
 release notebook: ``first`` cells run right after the notebook's setup, before any exercise;
-``last`` cells run after every stub (so the functions they define replace the stubs). Their
+``last`` cells run after every stub (so the functions they define replace the stubs). A cell
+printing ``ATTACK-RAN <name>`` comes before them, so a test can see that the notebook ran. Their
 code is written with placeholders filled in per course:
 
     @COURSE@  the course folder       @REPO@   this repository (where the real graders live)
+    @HOME@    the grader's home       @NAME@   the attack's name (its student id)
     @TOKEN@   a name unique to this attack and run, carried by every process it starts
-    @NAME@    the attack's name (its student id)
 
 Attack code is the student's: it runs only in the sandbox, through nbgrader autograde.
 """
 from dataclasses import dataclass, field
+from pathlib import Path
 
-EXERCISES = ("predict", "mse", "gradient_descent_step", "normalize", "train_linear_regression",
-             "train_with_optimizer")
-ATTACK_RAN = "ATTACK-RAN"  # every attack prints this first, so a test can see that it ran
+ATTACK_RAN = "ATTACK-RAN"
 LEAKED = "LEAKED"  # an attack prints this when it reached something it must not reach
-
-# A short prologue of every attack cell: say that the attack ran.
-PROLOGUE = 'print("ATTACK-RAN @NAME@", flush=True)\n'
+PROLOGUE = 'print("ATTACK-RAN @NAME@")'
 
 
 @dataclass(frozen=True)
@@ -28,11 +26,11 @@ class Attack:
     """One cheating submission.
 
     name: the student id; category: what the attack tries (the issue's list); first/last: the
-    cells it adds; feedback: a phrase the graded notebook must show (the limit that stopped it);
+    cells it adds; feedback: phrases the graded notebook must show (the limit that stopped it);
     symlinks: {file name: target} placed beside the notebook in the submission folder;
     notebook_symlink: the submitted notebook is this symlink instead of a file;
     tamper_grade_cells: the grade cells print a score and claim 100 points, one is deleted;
-    limits: graded in the course with short time limits (its attack costs wall time).
+    slow: costs wall time (restarts, time limits); graded in the second course, in parallel.
     """
 
     name: str
@@ -43,7 +41,7 @@ class Attack:
     symlinks: dict = field(default_factory=dict)
     notebook_symlink: str = ""
     tamper_grade_cells: bool = False
-    limits: bool = False
+    slow: bool = False
 
 
 # -- shared pieces ------------------------------------------------------------------------------
@@ -81,29 +79,41 @@ def reference_candidates():
         paths += [os.path.join(root, name) for name in files
                   if name in ("linear_regression.py", "linear_regression.ipynb",
                               "test_linear_regression.py", "gradebook.db")]
-    return paths + sorted(glob.glob("*"))  # the submission's own files last
+    return paths + sorted(glob.glob("*"))  # and files beside the notebook (links, say)
+
+def functions_in(text):
+    """The function definitions in a notebook's code cells or a Python file, stubs left out."""
+    if text.lstrip().startswith("{"):
+        try:
+            cells = ["".join(cell["source"]) for cell in json.loads(text)["cells"]
+                     if cell["cell_type"] == "code"]
+        except (ValueError, KeyError, TypeError):
+            cells = []
+        text = "\n".join(cell for cell in cells if cell.lstrip().startswith("def ")
+                         or "### BEGIN SOLUTION" in cell)
+    text = re.sub(r"(?m)^\s*### (BEGIN|END) SOLUTION\s*$", "", text)
+    if "def predict" not in text or "NotImplementedError()" in text:
+        return None
+    return "import torch\nfrom torch import nn\n" + text
 
 def read_reference_code():
     """Python source of the reference functions, from any readable file; None if none."""
-    for path in reference_candidates():
+    own_notebook = os.path.realpath("linear_regression.ipynb")
+    candidates = reference_candidates()
+    print(f"looking for the reference in {len(candidates)} places")
+    for path in candidates:
+        if os.path.realpath(path) == own_notebook:
+            continue
         try:
             text = open(path, errors="replace").read()
         except OSError:
             continue
-        if "### BEGIN SOLUTION" in text or text.lstrip().startswith("{"):
-            try:
-                cells = json.loads(text)["cells"]
-            except (ValueError, KeyError):
-                cells = []
-            text = "\n".join("".join(cell["source"]) for cell in cells
-                             if cell["cell_type"] == "code"
-                             and "NotImplementedError()" not in "".join(cell["source"]))
-            text = re.sub(r"(?m)^\s*### (BEGIN|END) SOLUTION\s*$", "", text)
-        if "def predict" in text and "raise NotImplementedError()" not in text:
-            print("LEAKED reference code from", path, flush=True)
-            return text
         if "@exercise" in text or "SQLite format" in text:
             print("LEAKED grader or gradebook", path, flush=True)
+        code = functions_in(text)
+        if code:
+            print("LEAKED reference code from", path, flush=True)
+            return code
     return None
 '''
 
@@ -285,8 +295,19 @@ for name in ("predict", "mse", "normalize"):
 ''',), last=("9.0",), tamper_grade_cells=True),
 
     # reaching reference objects through frames, the garbage collector or sys.modules
-    Attack("reach_reference_objects", "frames, gc.get_objects, sys.modules", first=(r'''
-import gc, inspect, sys
+    Attack("reach_reference_objects", "import solutions; frames, gc.get_objects, sys.modules",
+           first=(r'''
+import gc, importlib, inspect, sys
+for folder in ("@REPO@", "@COURSE@", "../..", "../../..", "/work/main", "/opt/dlbio"):
+    sys.path.insert(0, folder)
+for module_name in ("solutions.linear_regression", "autograder.graders.test_linear_regression",
+                    "autograder.grader_runner"):
+    try:
+        importlib.import_module(module_name)
+        print("LEAKED imported", module_name)
+    except Exception as error:
+        print("cannot import", module_name, type(error).__name__)
+
 def find_reference(name):
     for module_name, module in list(sys.modules.items()):
         if module_name.startswith(("solutions", "autograder.graders")) and hasattr(module, name):
@@ -295,39 +316,20 @@ def find_reference(name):
         if inspect.isfunction(obj) and obj.__name__ == name and obj.__module__ != "__main__":
             if "solution" in (obj.__module__ or "") or "solution" in obj.__code__.co_filename:
                 return obj
-    frame = sys._getframe(1)
+    frame = sys._getframe(1)  # the callers: whatever called predict() when it is graded
     while frame is not None:
         for value in list(frame.f_locals.values()) + list(frame.f_globals.values()):
             if inspect.ismodule(value) and "solution" in value.__name__ and hasattr(value, name):
                 return getattr(value, name)
         frame = frame.f_back
     return None
+
 def steal(name):
     found = find_reference(name)
     if found is None:
         raise NotImplementedError(f"no reference {name} within reach")
     print("LEAKED", name, found)
     return found
-''',), last=(STOLEN_FUNCTIONS,)),
-    Attack("import_reference_modules", "import solutions / the graders", first=(r'''
-import importlib, sys
-for folder in ("@REPO@", "@COURSE@", "../..", "../../..", "/work/main", "/opt/dlbio"):
-    sys.path.insert(0, folder)
-stolen = {}
-for module_name in ("solutions.linear_regression", "autograder.graders.test_linear_regression",
-                    "autograder.grader_runner"):
-    try:
-        module = importlib.import_module(module_name)
-    except Exception as error:
-        print("cannot import", module_name, type(error).__name__)
-        continue
-    if hasattr(module, "predict"):
-        print("LEAKED", module_name, module.__file__)
-        stolen.update(vars(module))
-def steal(name):
-    if name not in stolen:
-        raise NotImplementedError(f"no reference {name} to import")
-    return stolen[name]
 ''',), last=(STOLEN_FUNCTIONS,)),
 
     # reading source/, solutions/ or the graders from disk
@@ -354,7 +356,8 @@ def steal(name):
     return stolen[name]
 ''',), last=(STOLEN_FUNCTIONS,),
            symlinks={"reference.py": "@REPO@/solutions/linear_regression.py",
-                     "instructor.txt": "../../../source/01_linear_regression/linear_regression.ipynb",
+                     "instructor.txt": "../../../source/01_linear_regression/"
+                                       "linear_regression.ipynb",
                      "classmate.txt": "../../ada_reference/01_linear_regression/"
                                       "linear_regression.ipynb",
                      "graders": "@REPO@/autograder/graders"}),
@@ -371,8 +374,8 @@ def steal(name):
                   "        os.kill(pid, signal.SIGKILL)\n    except OSError as error:\n"
                   "        print('cannot kill', pid, error)",
                   "raise SystemExit(3)", "raise KeyboardInterrupt"),
-           feedback=("exited", "killed", "segmentation fault"), limits=True),
-    Attack("die_when_graded", "each function ends the kernel when a grader calls it", last=(r'''
+           feedback=("exited", "killed", "segmentation fault"), slow=True),
+    Attack("die_when_graded", "each function ends its kernel or exits when graded", last=(r'''
 import ctypes, os, signal, sys
 def predict(x, w, b):
     os._exit(0)
@@ -390,15 +393,15 @@ def train_linear_regression(x, y, lr, epochs):
     raise KeyboardInterrupt
 
 def train_with_optimizer(model, x, y, lr, epochs):
-    os.kill(os.getpid(), signal.SIGTERM)
-''',), feedback=("exited", "killed", "segmentation fault", "SIGTERM"), limits=True),
+    sys.exit(1)
+''',), feedback=("exited", "killed", "segmentation fault", "SystemExit"), slow=True),
 
     # an infinite loop, exhausting memory, a huge output
     Attack("infinite_loops", "while True: pass in a cell and in a graded function",
            first=("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
                   "while True:\n    pass",),
            last=("def predict(x, w, b):\n    while True:\n        pass",),
-           feedback=("ran longer than",), limits=True),
+           feedback=("ran longer than",), slow=True),
     Attack("exhaust_memory", "allocating until memory runs out, in a cell and when graded",
            first=(r'''
 import numpy as np
@@ -407,14 +410,14 @@ while True:
     hoard.append(np.ones(2**26))  # 512 MiB, every page touched
 ''',), last=("def predict(x, w, b):\n    return bytearray(2**40)\n\n"
              "def mse(y_pred, y_true):\n    return [bytearray(2**26) for _ in range(10**4)]",),
-           feedback=("MemoryError", "ran out of memory"), limits=True),
+           feedback=("MemoryError", "ran out of memory")),
     Attack("flood_output", "printing without end, in a cell and when graded",
            first=("while True:\n    print('9.0\\n' * 10000, end='')",),
            last=("def predict(x, w, b):\n    while True:\n        print('1.0 ' * 10000)",),
-           feedback=("KiB of output",), limits=True),
+           feedback=("KiB of output",), slow=True),
 
     # writing or deleting files outside the submission
-    Attack("vandalize_files", "deleting a classmate's notebook, writing into the course", first=(r'''
+    Attack("vandalize_files", "deleting a classmate's notebook, writing outside", first=(r'''
 import os, shutil
 targets = ["@COURSE@/submitted/ada_reference/01_linear_regression/linear_regression.ipynb",
            "../../ada_reference/01_linear_regression/linear_regression.ipynb",
@@ -429,7 +432,7 @@ for target in targets:
         except OSError:
             pass
 for target in ("@COURSE@/written-by-@NAME@", "@COURSE@/source/written-by-@NAME@",
-               "../../../written-by-@NAME@", "/tmp/@TOKEN@-written", "/root/@TOKEN@-written",
+               "../../../written-by-@NAME@", "/tmp/@TOKEN@-written", "@HOME@/@TOKEN@-written",
                "@REPO@/@TOKEN@-written", "/opt/dlbio/dlbio_inside.py"):
     try:
         with open(target, "a") as handle:
@@ -470,5 +473,5 @@ ATTACKS_BY_NAME = {attack.name: attack for attack in ATTACKS}
 def fill(code, attack, course, repo, token):
     """``code`` with the placeholders of ``attack`` filled in."""
     return (code.replace("@LATE_WRITER@", LATE_WRITER).replace("@COURSE@", str(course))
-            .replace("@REPO@", str(repo)).replace("@TOKEN@", token)
-            .replace("@NAME@", attack.name))
+            .replace("@REPO@", str(repo)).replace("@HOME@", str(Path.home()))
+            .replace("@TOKEN@", token).replace("@NAME@", attack.name))

@@ -3,12 +3,16 @@
 Every attack of ``tests/attacks.py`` is one student of a real nbgrader course, graded together
 with two honest students: ``ada_reference`` (the reference solution, full marks) and
 ``cleo_mistakes`` (typical mistakes, partial credit). The attacks that cost wall time (loops,
-memory, floods, dying kernels) are students of a second, identical course, graded at the same
-time; both courses set short time limits for the assignment, and the reference still earns full
-marks under them. After grading: every grade cell of every attack scores 0 in the gradebook
-(nbgrader gives full credit to a grade cell without a numeric output, so outputs alone prove
-nothing), no file of the course changed except nbgrader's own outputs, nothing appeared outside
-it, no process outlived grading, and regrading the same submission gave the same feedback.
+floods, dying kernels) are students of a second, identical course, graded at the same time, with
+``dan_verbose`` (the reference plus one cell that floods its output). Both courses set short
+limits for the assignment, and the honest work still earns its marks under them.
+
+After grading: every grade cell of every attack scores 0 in the gradebook (nbgrader gives full
+credit to a grade cell without a numeric output, so outputs alone prove nothing), no file of the
+course changed except nbgrader's own outputs, nothing appeared outside it, no process outlived
+grading, and regrading the same submission gave the same feedback.
+
+Set KEEP_ADVERSARIAL=1 to keep the graded courses (their folder is printed) for a look.
 """
 import ctypes
 import hashlib
@@ -40,8 +44,9 @@ POINTS = {"grade_predict": 1, "grade_mse": 1, "grade_gradient_descent_step": 2,
           "grade_normalize": 1, "grade_train_linear_regression": 2,
           "grade_train_with_optimizer": 2}
 HONEST = ("ada_reference", "cleo_mistakes")
+VERBOSE = "dan_verbose"  # the reference, plus one cell that prints past the output limit
 # Short limits so that loops and floods cost seconds; the reference's slowest cell takes ~2 s.
-LIMITS = {"cell_seconds": 15, "call_seconds": 8, "exercise_seconds": 30,
+LIMITS = {"cell_seconds": 15, "call_seconds": 5, "exercise_seconds": 20,
           "memory_bytes": 3 * GiB, "output_bytes": 1 * MiB}
 LATE_WRITE_WAIT = 3  # seconds to wait for a background process to write after grading
 PR_SET_CHILD_SUBREAPER = 36
@@ -58,13 +63,12 @@ pytestmark = pytest.mark.skipif(
 def attack_notebook(release, attack, course, token):
     """The release notebook with the attack's cells added (and its grade cells tampered with)."""
     notebook = nbformat.from_dict(release)
-    codes = [fill(code, attack, course, REPO, token) for code in attack.first + attack.last]
-    codes[0] = fill(PROLOGUE, attack, course, REPO, token) + codes[0]
+    first, last = ([nbformat.v4.new_code_cell(fill(code, attack, course, REPO, token))
+                    for code in codes] for codes in ((PROLOGUE, *attack.first), attack.last))
     after_setup = 1 + next(index for index, cell in enumerate(notebook.cells)
                            if cell.metadata.get("nbgrader", {}).get("grade_id") == "call_exercise")
-    first = [nbformat.v4.new_code_cell(code) for code in codes[:len(attack.first)]]
     notebook.cells[after_setup:after_setup] = first
-    notebook.cells += [nbformat.v4.new_code_cell(code) for code in codes[len(attack.first):]]
+    notebook.cells += last
     if attack.tamper_grade_cells:
         for cell in notebook.cells:
             nbgrader = cell.metadata.get("nbgrader", {})
@@ -87,13 +91,19 @@ def submit(course, student, notebook=None, symlinks=None, notebook_symlink=""):
         os.symlink(target, folder / name)
 
 
-def build_class(course, attacks, run):
-    """Submit the honest students and ``attacks`` into ``course``; returns {attack: token}."""
+def build_class(course, attacks, run, verbose=False):
+    """Submit the honest students (and ``dan_verbose`` if ``verbose``) and ``attacks`` into
+    ``course``; returns {attack: token}."""
     source = nbformat.read(course / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
     release = nbformat.read(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
     honest = submissions(release, source, mistakes_of(ASSIGNMENT))
     for student in HONEST:
         submit(course, student, honest[student])
+    if verbose:
+        flooding = nbformat.from_dict(honest["ada_reference"])
+        flooding.cells.insert(3, nbformat.v4.new_code_cell(
+            "for step in range(10**7):\n    print('step', step)"))
+        submit(course, VERBOSE, flooding)
     tokens = {}
     for attack in attacks:
         tokens[attack.name] = token = f"dlbio-attack-{run}-{attack.name}"
@@ -116,9 +126,8 @@ def course_state(course):
     state = {}
     for root, dirs, files in os.walk(course):
         relative_root = Path(root).relative_to(course)
-        if relative_root.parts[:1] and relative_root.parts[0] in NBGRADER_OUTPUTS:
-            dirs[:] = []
-            continue
+        if relative_root == Path("."):
+            dirs[:] = [name for name in dirs if name not in NBGRADER_OUTPUTS]
         for name in dirs + files:
             path, relative = Path(root) / name, str(relative_root / name)
             if NBGRADER_FILES.match(relative):
@@ -249,6 +258,7 @@ def graded():
     run = secrets.token_hex(4)
     # Not pytest's tmp_path: other pytest sessions on this machine may rotate it away.
     root = Path(tempfile.mkdtemp(prefix="dlbio-adversarial-"))
+    print(f"courses in {root}")
     try:
         yield grade_the_class(root, run)
     finally:
@@ -261,18 +271,20 @@ def grade_the_class(root, run):
     with open(template / "nbgrader_config.py", "a") as config:
         config.write(f"\nc.SandboxedGrading.assignment_limits = {{{ASSIGNMENT!r}: {LIMITS!r}}}\n")
     courses = {}
-    for name, attacks in (("main", [a for a in ATTACKS if not a.limits]),
-                          ("limits", [a for a in ATTACKS if a.limits])):
+    for name, attacks in (("main", [a for a in ATTACKS if not a.slow]),
+                          ("slow", [a for a in ATTACKS if a.slow])):
         folder = root / name
         shutil.copytree(template, folder, symlinks=True)
         courses[name] = Course(folder, attacks)
-        courses[name].tokens = build_class(folder, attacks, run)
+        courses[name].tokens = build_class(folder, attacks, run, verbose=name == "slow")
         courses[name].before = course_state(folder)
 
     def autograde(course):
         started = time.monotonic()
         run_nbgrader(course.folder, "autograde", ASSIGNMENT)
         course.seconds = time.monotonic() - started
+        print(f"{course.folder.name}: {len(course.tokens)} attacks and the honest students "
+              f"autograded in {course.seconds:.0f} s")
 
     set_subreaper(True)
     try:
@@ -299,7 +311,7 @@ def grade_the_class(root, run):
 
 
 def course_of(graded, attack):
-    return graded["courses"]["limits" if attack.limits else "main"]
+    return graded["courses"]["slow" if attack.slow else "main"]
 
 
 # -- the tests -----------------------------------------------------------------------------------
@@ -335,12 +347,18 @@ def test_reference_earns_full_marks_under_the_same_limits(graded):
         assert course.grades("ada_reference") == POINTS
 
 
+def test_a_cell_that_floods_its_output_costs_only_itself(graded):
+    course = graded["courses"]["slow"]
+    assert course.grades(VERBOSE) == POINTS
+    assert "KiB of output" in outputs_text(course.graded_notebook(VERBOSE))
+
+
 def test_regrading_gives_identical_scores_and_feedback(graded):
     """The same submissions, graded by two autograde runs, get the same scores and feedback."""
-    main, limits = graded["courses"]["main"], graded["courses"]["limits"]
+    main, slow = graded["courses"]["main"], graded["courses"]["slow"]
     for student in HONEST:
-        assert main.grades(student) == limits.grades(student)
+        assert main.grades(student) == slow.grades(student)
         assert (grade_cell_feedback(main.graded_notebook(student))
-                == grade_cell_feedback(limits.graded_notebook(student)))
+                == grade_cell_feedback(slow.graded_notebook(student)))
     assert 0 < sum(main.grades("cleo_mistakes").values()) < sum(POINTS.values())
 
