@@ -8,6 +8,7 @@ call only names what the trusted side scores, so nothing the student's code prin
 suppresses can change a score.
 """
 import ast
+import time
 from dataclasses import dataclass
 
 import nbformat
@@ -58,13 +59,20 @@ def find_grade_cells(notebook):
 
 
 def run_student_cells(kernel, notebook, report):
-    """Stage 2: execute every code cell except grade cells, in order, in the sandbox."""
+    """Stage 2: execute every code cell except grade cells, in order, in the sandbox, until the
+    notebook's time budget is spent (later cells are then left unrun)."""
+    deadline = time.monotonic() + kernel.limits.notebook_seconds
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
         cell.outputs, cell.execution_count = [], None
         if is_autograded_cell(cell):
             continue
+        if time.monotonic() > deadline:
+            report.notes.append(f"the notebook ran longer than "
+                                f"{kernel.limits.notebook_seconds:g} s in all: cells from "
+                                f"cell {index + 1} on were not run")
+            return
         run = kernel.run_cell(notebook, index)
         if run.status not in ("ok", "error"):
             report.notes.append(f"cell {index + 1} was stopped: {run.message}")

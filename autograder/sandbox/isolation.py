@@ -72,12 +72,14 @@ def trusted_package_dirs(prefixes):
     return sorted(folders)
 
 
-def kernel_command(isolation, harness_dir, workspace, runtime_dir, connection_file):
+def kernel_command(isolation, harness_dir, workspace, runtime_dir, connection_file,
+                   tmp_bytes=256 * 1024**2):
     """The argv that starts an ipykernel for student code.
 
     harness_dir: holds ``dlbio_inside.py`` and ``lib/`` (the student-visible course data layer);
     workspace: the private home and working directory; runtime_dir: connection file and IPC
-    sockets, mounted at the same path inside so both sides can name the sockets alike.
+    sockets, mounted at the same path inside so both sides can name the sockets alike;
+    tmp_bytes: the size of the private /tmp, which lives in memory.
     """
     python = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file),
               "--HistoryManager.hist_file=:memory:"]
@@ -89,7 +91,8 @@ def kernel_command(isolation, harness_dir, workspace, runtime_dir, connection_fi
             mounts += ["--symlink", os.readlink(path), path]
         elif os.path.isdir(path):
             mounts += ["--ro-bind", path, path]
-    mounts += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    mounts += ["--proc", "/proc", "--dev", "/dev",
+               "--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
     python_prefixes = {sys.base_prefix, sys.prefix,
                        os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))}
     binds = [("--ro-bind", prefix, prefix) for prefix in sorted(python_prefixes)]

@@ -145,7 +145,7 @@ class SandboxKernel:
         isolation_module.prepare_private_dir(workspace)
         isolation_module.prepare_private_dir(runtime)
         command = isolation_module.kernel_command(self.isolation, harness, workspace, runtime,
-                                                  connection)
+                                                  connection, self.limits.tmp_bytes)
         log = open(self._root / "kernel.log", "wb")
         self.process = subprocess.Popen(
             command, env=isolation_module.kernel_environment(self.isolation, harness, workspace),

@@ -14,12 +14,14 @@ class Limits:
     """
 
     cell_seconds: float = 120.0  # wall time for one notebook cell
+    notebook_seconds: float = 900.0  # wall time for all cells of the notebook together
     call_seconds: float = 30.0  # wall time for one call that a grader makes into student code
     exercise_seconds: float = 120.0  # wall time for all calls of one exercise together
     cpu_seconds: int = 1200  # CPU time of each sandboxed process (RLIMIT_CPU)
     memory_bytes: int = 4 * GiB  # address space of each sandboxed process (RLIMIT_AS)
     processes: int = 128  # processes and threads of the sandbox user (RLIMIT_NPROC)
     file_bytes: int = 64 * MiB  # largest file the student's code may write (RLIMIT_FSIZE)
+    tmp_bytes: int = 256 * MiB  # size of the private /tmp (in memory, outside RLIMIT_AS)
     output_bytes: int = 4 * MiB  # text and images printed or displayed (a restart resets it)
 
     def with_overrides(self, overrides):
