@@ -3,7 +3,6 @@ sandbox must mount to run Python: it sees those two folders empty.
 
 Simulated by declaring the repository a Python prefix, which mounts it read-only inside.
 """
-import sys
 from pathlib import Path
 
 import nbformat
@@ -28,7 +27,8 @@ except ImportError:
 
 @pytest.mark.skipif(isolation.detect().mode != "bubblewrap", reason="needs bubblewrap")
 def test_reference_solutions_in_a_mounted_prefix_are_hidden(monkeypatch):
-    monkeypatch.setattr(sys, "prefix", str(REPO))
+    prefixes = isolation.python_prefixes_of_this_interpreter() | {str(REPO)}
+    monkeypatch.setattr(isolation, "python_prefixes_of_this_interpreter", lambda: prefixes)
     assert str(REPO / "solutions") in isolation.trusted_package_dirs([str(REPO)])
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
     kernel = SandboxKernel(Limits())

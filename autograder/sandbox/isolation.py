@@ -60,6 +60,12 @@ def _namespace_args():
             "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
 
 
+def python_prefixes_of_this_interpreter():
+    """The folders the kernel's Python needs (venv, base installation), mounted read-only."""
+    return {sys.base_prefix, sys.prefix,
+            os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))}
+
+
 def trusted_package_dirs(prefixes):
     """Folders of ``solutions`` and ``autograder`` inside ``prefixes`` (as a non-editable
     ``pip install`` puts them in site-packages); the sandbox sees them empty."""
@@ -93,8 +99,7 @@ def kernel_command(isolation, harness_dir, workspace, runtime_dir, connection_fi
             mounts += ["--ro-bind", path, path]
     mounts += ["--proc", "/proc", "--dev", "/dev",
                "--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
-    python_prefixes = {sys.base_prefix, sys.prefix,
-                       os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))}
+    python_prefixes = python_prefixes_of_this_interpreter()
     binds = [("--ro-bind", prefix, prefix) for prefix in sorted(python_prefixes)]
     binds += [("--tmpfs", None, folder) for folder in trusted_package_dirs(python_prefixes)]
     binds += [("--bind", str(workspace), HOME), ("--ro-bind", str(harness_dir), HARNESS),
