@@ -8,12 +8,12 @@ call only names what the trusted side scores, so nothing the student's code prin
 suppresses can change a score.
 """
 import ast
+import threading
 import time
 from dataclasses import dataclass
 
 import nbformat
 
-from .grader_runner import run_graders
 from .report import ExerciseReport, NotebookReport, grade_cell_outputs
 from .sandbox.kernel import SandboxFailure, SandboxKernel
 from .sandbox.limits import Limits
@@ -82,6 +82,8 @@ def run_exercise_graders(kernel, limits, grade_cells):
     """Stage 3: score every grade cell on the trusted side; returns {key: ExerciseReport}."""
     exercises = {cell.key: cell.points for cell in grade_cells
                  if cell.key and not cell.key.startswith(QUIZ_PREFIX)}
+    from .grader_runner import run_graders
+
     reports = run_graders(kernel, limits, exercises)
     for cell in grade_cells:
         if cell.key and cell.key.startswith(QUIZ_PREFIX):
@@ -114,6 +116,14 @@ def write_grade_outputs(notebook, grade_cells, reports, report):
         report.exercises.append(exercise)
 
 
+def _import_graders():
+    """Import torch, pytest, the references and the grader modules (2-3 s, once per process)
+    while the sandbox runs the student's notebook on the other core."""
+    from .grader_runner import import_grader_modules
+
+    import_grader_modules()
+
+
 def grade_notebook(notebook, name, files_dir=None, limits=Limits(), isolation=None):
     """Grade ``notebook`` (an nbformat NotebookNode, changed in place) and return its report.
 
@@ -123,12 +133,15 @@ def grade_notebook(notebook, name, files_dir=None, limits=Limits(), isolation=No
     grade_cells = find_grade_cells(notebook)
     kernel = SandboxKernel(limits, files_dir, isolation)
     reports = {}
+    warm_up = threading.Thread(target=_import_graders, name="import graders", daemon=True)
+    warm_up.start()
     try:
         kernel.start()
         if not kernel.isolation.is_security_boundary:
             report.notes.append(f"{FALLBACK_NOTE} ({kernel.isolation.reason}); "
                                 "this is not a security boundary")
         run_student_cells(kernel, notebook, report)
+        warm_up.join()
         reports = run_exercise_graders(kernel, limits, grade_cells)
     except SandboxFailure as failure:
         report.notes.append(f"your notebook could not be run: {failure.message}")
