@@ -153,6 +153,19 @@ LATE_WRITER = ("import time\n"
 
 # -- the attacks --------------------------------------------------------------------------------
 
+# Functions built from reference code that an attack managed to read (if it could).
+STEAL_FROM_READ_CODE = FIND_REFERENCE_FILES + r'''
+stolen = {}
+code = read_reference_code()
+if code:
+    exec(code, stolen)
+def steal(name):
+    if name not in stolen:
+        raise NotImplementedError(f"no reference {name} to steal")
+    return stolen[name]
+'''
+
+
 ATTACKS = [
     # patching library functions graders might use
     Attack("patch_library_comparisons", "patching torch, numpy, math and builtins", first=(r'''
@@ -334,27 +347,9 @@ def steal(name):
 
     # reading source/, solutions/ or the graders from disk
     Attack("hybrid_stolen_reference", "reading the course from disk; functions built from it",
-           first=(FIND_REFERENCE_FILES + r'''
-stolen = {}
-code = read_reference_code()
-if code:
-    exec(code, stolen)
-def steal(name):
-    if name not in stolen:
-        raise NotImplementedError(f"no reference {name} to steal")
-    return stolen[name]
-''',), last=(STOLEN_FUNCTIONS,)),
+           first=(STEAL_FROM_READ_CODE,), last=(STOLEN_FUNCTIONS,)),
     Attack("hybrid_via_submitted_symlinks", "symlinks in the submission folder to the answers",
-           first=(FIND_REFERENCE_FILES + r'''
-stolen = {}
-code = read_reference_code()
-if code:
-    exec(code, stolen)
-def steal(name):
-    if name not in stolen:
-        raise NotImplementedError(f"no reference {name} to steal")
-    return stolen[name]
-''',), last=(STOLEN_FUNCTIONS,),
+           first=(STEAL_FROM_READ_CODE,), last=(STOLEN_FUNCTIONS,),
            symlinks={"reference.py": "@REPO@/solutions/linear_regression.py",
                      "instructor.txt": "../../../source/01_linear_regression/"
                                        "linear_regression.ipynb",
