@@ -29,7 +29,8 @@ def find_source_notebook(notebook, root=None):
 
     Raises ValueError when the notebook has no grade cell of any course notebook.
     """
-    from .pipeline import read_notebook  # here, so that course_root() does not import torch
+    from .pipeline import read_notebook  # here: nbformat takes ~1 s to import, and the quiz
+    # commands need course_root() only
 
     wanted = set(_grade_ids(notebook))
     best, best_overlap = None, 0

@@ -46,8 +46,8 @@ class SandboxedGrading(NbGraderPreprocessor):
                            notebook_path):
             report = refuse_notebook(nb, name, LINKED_NOTEBOOK)
         else:
-            source = Path(course.format_path(course.source_directory, ".", assignment))
-            _remove_copies_of_links(submitted, Path(resources["metadata"]["path"]), source)
+            _remove_copies_of_links(submitted, Path(resources["metadata"]["path"]),
+                                    _source_folder(course, assignment))
             report = grade_notebook(nb, name, resources["metadata"]["path"], limits)
         for note in report.notes:
             if note.startswith(FALLBACK_NOTE):
@@ -58,6 +58,11 @@ class SandboxedGrading(NbGraderPreprocessor):
                 self.log.warning("%s: %s", name, note)
         self.log.info("%s: %g / %g points", name, report.points, report.points_possible)
         return nb, resources
+
+
+def _source_folder(course, assignment):
+    """The instructor's folder of ``assignment`` in the course directory ``course``."""
+    return Path(course.format_path(course.source_directory, ".", assignment))
 
 
 def _through_a_link(top, path):
@@ -88,9 +93,8 @@ class RestoreDeletedGradeCells(NbGraderPreprocessor):
     """
 
     def preprocess(self, nb, resources):
-        course = CourseDirectory(config=self.config)
-        source_path = (Path(course.format_path(course.source_directory, ".",
-                                               resources["nbgrader"]["assignment"]))
-                       / f"{resources['nbgrader']['notebook']}.ipynb")
-        restore_grade_cells(nb, read_notebook(source_path))
+        source = _source_folder(CourseDirectory(config=self.config),
+                                resources["nbgrader"]["assignment"])
+        notebook = f"{resources['nbgrader']['notebook']}.ipynb"
+        restore_grade_cells(nb, read_notebook(source / notebook))
         return nb, resources

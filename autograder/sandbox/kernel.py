@@ -267,7 +267,6 @@ class SandboxKernel:
             "error", ename="GradingLimit", evalue=message,
             traceback=[f"GradingLimit: {message}; the kernel was restarted and the cells "
                        f"before this one were run again."]))
-        self.flooded = False
         self.restart()
         return CellRun(status, message)
 
@@ -299,7 +298,6 @@ class SandboxKernel:
         try:
             replies = self._run(self._execute_quietly(code, timeout))
         except SandboxFailure:
-            self.flooded = False
             self.restart()
             raise
         if not replies:
