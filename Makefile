@@ -34,7 +34,4 @@ test: setup
 
 release: setup
 	$(PY) -m autograder quiz build
-	for assignment in source/*/; do \
-	  PATH=$(VENV)/bin:$$PATH $(VENV)/bin/nbgrader generate_assignment \
-	    "$$(basename $$assignment)" --force --log-level=WARN || exit 1; \
-	done
+	$(PY) -m autograder.nbgrader_cli

@@ -3,7 +3,7 @@
     python -m autograder.benchmark [ASSIGNMENT]
 
 Times, side by side in one run, on the reference submission of each ASSIGNMENT (default: every
-numbered assignment in source/): plain execution of the notebook with nbclient (no grading);
+assignment in source/ with an example class): plain execution of the notebook with nbclient (no grading);
 plain ``nbgrader autograde`` with nbgrader's own in-kernel Execute step (its grade cells only
 fail fast: there is no grader in the kernel); and ``nbgrader autograde`` with this kit's
 sandboxed kernel and trusted graders. Prints the seconds and the ratios.
@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from .example_class import build_example_class
-from .nbgrader_cli import REPO, make_course, run_nbgrader
+from .example_class import build_example_class, mistakes_of
+from .nbgrader_cli import REPO, assignments_in, make_course, run_nbgrader
 
 STOCK_CONFIG = '''c = get_config()
 c.CourseDirectory.course_id = "dlbio"
@@ -58,8 +58,8 @@ def measure(scratch, assignment):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    assignments = argv or sorted(path.parent.name for path in
-                                 (REPO / "source").glob("[0-9][0-9]_*/*.ipynb"))
+    assignments = argv or [assignment for assignment in assignments_in(REPO)
+                           if mistakes_of(assignment) is not None]
     print(f"{'assignment':24} {'nbclient, no grading':>21} {'nbgrader autograde':>19} "
           f"{'sandboxed autograde':>20} {'/ stock':>8} {'/ plain':>8}")
     for assignment in assignments:

@@ -6,13 +6,8 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from .example_class import STUDENTS, build_example_class
-from .nbgrader_cli import run_nbgrader
+from .nbgrader_cli import assignments_in, generate_release, run_nbgrader
 from .sandbox.isolation import detect
-
-
-def nbgrader(course, *args):
-    print(f"$ nbgrader {' '.join(args)}", flush=True)
-    run_nbgrader(course, *args)
 
 
 def grade_table(course, assignments):
@@ -31,13 +26,11 @@ def main():
     course = Path.cwd()
     isolation = detect()
     print(f"sandbox: {isolation.mode} ({isolation.reason})")
-    assignments = sorted(path.name for path in (course / "source").iterdir() if path.is_dir())
-    for assignment in assignments:
-        nbgrader(course, "generate_assignment", assignment, "--force")
+    generate_release(course, assignments_in(course), announce=True)
     graded = build_example_class(course)
     for assignment in graded:
-        nbgrader(course, "autograde", assignment, "--force")
-        nbgrader(course, "generate_feedback", assignment, "--force")
+        run_nbgrader(course, "autograde", assignment, "--force", announce=True)
+        run_nbgrader(course, "generate_feedback", assignment, "--force", announce=True)
     print()
     print(grade_table(course, graded))
     print(f"\nFeedback (HTML): {course / 'feedback'}/<student>/<assignment>/")

@@ -1,4 +1,7 @@
-"""Driving the real nbgrader command line: the demo, the benchmark and the tests share this."""
+"""Driving the real nbgrader command line: the demo, the benchmark and the tests share this.
+
+    python -m autograder.nbgrader_cli    regenerate release/ from source/ (``make release``)
+"""
 import os
 import shutil
 import subprocess
@@ -8,8 +11,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run_nbgrader(course, *args, check=True, quiet=True):
-    """Run ``nbgrader *args`` in the course folder ``course``; returns the CompletedProcess."""
+def run_nbgrader(course, *args, check=True, quiet=True, announce=False):
+    """Run ``nbgrader *args`` in the course folder ``course``; returns the CompletedProcess.
+
+    announce: print the command first, as the demo does."""
+    if announce:
+        print(f"$ nbgrader {' '.join(args)}", flush=True)
     command = [sys.executable, "-m", "nbgrader", *args]
     if quiet:
         command.append("--log-level=WARN")
@@ -34,5 +41,20 @@ def make_course(destination, assignments, config=REPO / "nbgrader_config.py"):
         shutil.copytree(REPO / "source" / assignment, destination / "source" / assignment,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
                         dirs_exist_ok=True)
-        run_nbgrader(destination, "generate_assignment", assignment, "--force")
+    generate_release(destination, assignments)
     return destination
+
+
+def assignments_in(course):
+    """The course's assignments: the folders of ``course``/source that hold a notebook."""
+    return sorted({path.parent.name for path in Path(course).glob("source/*/*.ipynb")})
+
+
+def generate_release(course, assignments, announce=False):
+    """``nbgrader generate_assignment`` of each assignment: release/ from source/."""
+    for assignment in assignments:
+        run_nbgrader(course, "generate_assignment", assignment, "--force", announce=announce)
+
+
+if __name__ == "__main__":
+    generate_release(REPO, assignments_in(REPO), announce=True)
