@@ -214,9 +214,7 @@ get_ipython().user_ns["grade"] = grade
 print("fake autograder installed")
 ''',)),
     Attack("forge_sandbox_replies", "patching the sandbox's request handler", first=(r'''
-import json, sys, types
 import dlbio_inside
-from IPython.display import publish_display_data
 real_handle = dlbio_inside.handle
 def forged(request, namespace):
     """Every call of a student function 'succeeds' and echoes its first argument back."""
@@ -226,11 +224,6 @@ def forged(request, namespace):
         return {"status": "ok", "value": dlbio_inside.encode(echo, dlbio_inside._keep)}
     return real_handle(request, namespace)
 dlbio_inside.handle = forged
-fake = types.ModuleType("dlbio_inside")
-fake.__dict__.update(dlbio_inside.__dict__)
-fake.serve = lambda text: publish_display_data(
-    {dlbio_inside.REPLY_MIME: json.dumps(forged(json.loads(text), get_ipython().user_ns))})
-sys.modules["dlbio_inside"] = fake
 print("replies forged")
 ''',)),
     Attack("hollow_functions", "functions that return plausible values but do no work", last=(r'''
@@ -272,18 +265,20 @@ def publish(data, metadata=None, *args, **kwargs):
 ip.display_pub.publish = publish
 print("display rewritten")
 ''',)),
-    Attack("rewrite_kernel_messages", "monkeypatching the kernel's session.send", first=(r'''
-import json
+    Attack("rewrite_kernel_messages", "rewriting kernel messages and the grader's socket replies",
+           first=(r'''
+import json, types
+import dlbio_inside
+# every reply on the grader's socket says "ok, 1.0"
+dlbio_inside.json = types.SimpleNamespace(
+    loads=json.loads, dumps=lambda reply: json.dumps({"status": "ok", "value": 1.0}))
 ip = get_ipython()
 session = ip.kernel.session
 real_send = session.send
-REPLY = "application/x.dlbio-reply+text"
 def send(stream, msg_or_type, content=None, parent=None, *args, **kwargs):
     if isinstance(msg_or_type, str):
         if msg_or_type in ("execute_result", "display_data") and content is not None:
             data = dict(content.get("data", {}))
-            if REPLY in data:
-                data[REPLY] = json.dumps({"status": "ok", "value": 1.0})
             data["text/plain"] = "9.0"
             content = {**content, "data": data}
         elif msg_or_type == "error":

@@ -1,10 +1,12 @@
 """One sandboxed ipykernel that runs one student notebook, and the only channel to it.
 
 The trusted side talks to the kernel over ZMQ (IPC sockets in a private folder). It executes
-the notebook's cells with nbclient (so outputs look as they do in JupyterLab) and sends grader
-requests as JSON text to ``dlbio_inside.serve``; the reply comes back as JSON text. A cell or
-request that runs too long, floods its output or kills the kernel costs only itself: the kernel
-is killed, restarted, and the cells that ran before are replayed.
+the notebook's cells with nbclient (so outputs look as they do in JupyterLab). Grader requests go
+to ``dlbio_inside.serve_session``, which one execute request starts: requests and replies are
+JSON texts, one per line, on a Unix socket in the same folder, while what the student's code
+prints during the calls is still read (and counted) on IOPub. A cell or request that runs too
+long, floods its output or kills the kernel costs only itself: the kernel is killed, restarted,
+and the cells that ran before are replayed.
 """
 import asyncio
 import functools
@@ -13,6 +15,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -27,7 +30,6 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from . import isolation as isolation_module
-from .inside import REPLY_MIME
 
 INSIDE_MODULE = Path(__file__).with_name("inside.py")
 STUDENT_LIBRARY = Path(__file__).resolve().parents[1] / "data"
@@ -39,6 +41,8 @@ BOOTSTRAP = ("import sys as _dlbio_sys\n"
              "get_ipython().ask_exit = lambda: print('exit() is ignored while grading.')\n")
 REPLY_BYTES = 64 * 1024 * 1024
 START_SECONDS = 60
+END_SESSION_SECONDS = 5
+OUTPUT_KINDS = ("stream", "display_data", "execute_result", "error")
 
 
 class SandboxFailure(Exception):
@@ -51,6 +55,16 @@ class SandboxFailure(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
+
+
+@dataclass
+class _GradingSession:
+    """An open ``dlbio_inside.serve_session``: the socket's two ends and the task that reads
+    (and counts) IOPub until the session's execute request ends."""
+
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    output_watch: asyncio.Task
 
 
 @dataclass
@@ -127,6 +141,8 @@ class SandboxKernel:
         self._replay = []
         self._loop = asyncio.new_event_loop()
         self._root = None
+        self._session = None
+        self._sessions_opened = 0
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -196,6 +212,7 @@ class SandboxKernel:
 
     def close(self):
         """Kill the sandbox (its PID namespace takes every student process with it)."""
+        self._drop_session()
         if self.client is not None:
             self.client.stop_channels()
             self.client = None
@@ -240,6 +257,7 @@ class SandboxKernel:
     def run_cell(self, notebook, index):
         """Execute ``notebook.cells[index]`` in place (outputs filled in); return a CellRun."""
         cell = notebook.cells[index]
+        self._end_session()
         if not self.alive:
             self.restart()
         runner = _CellRunner(notebook, timeout=self.limits.cell_seconds, allow_errors=True,
@@ -291,35 +309,128 @@ class SandboxKernel:
     # -- grader requests ---------------------------------------------------------------------
 
     def request(self, request, timeout):
-        """Send one request (a JSON-ready dict) to ``dlbio_inside.handle``; return its reply."""
+        """Send one request (a JSON-ready dict) to ``dlbio_inside.handle``; return its reply.
+
+        The first request opens a grading session; a failure inside one restarts the kernel.
+        """
         if not self.alive:
             self.restart()
-        code = f"__import__('dlbio_inside').serve({json.dumps(request)!r})"
         try:
-            replies = self._run(self._execute_quietly(code, timeout))
-        except SandboxFailure:
-            self.restart()
+            if self._session is None:
+                self._session = self._run(self._open_session(timeout))
+            line = self._run(self._exchange(json.dumps(request).encode() + b"\n", timeout))
+        except SandboxFailure as failure:
+            if failure.kind != "no_reply" or self._session is not None:
+                self.restart()
             raise
-        if not replies:
-            raise SandboxFailure("no_reply", "your code did not let the grader's call return "
-                                             "(did it replace or hide IPython's display?)")
         try:
-            return json.loads(replies[-1])
+            return json.loads(line)
         except (ValueError, RecursionError):
             return {"status": "unserializable", "message": "the reply could not be read"}
 
+    async def _open_session(self, timeout):
+        """Start ``serve_session`` and accept its connection on a fresh socket."""
+        self._sessions_opened += 1
+        path = self._root / "run" / f"grader-{self._sessions_opened}.sock"
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(str(path))
+            os.chmod(path, 0o666)  # the sandbox user connects
+            listener.listen(1)
+            listener.setblocking(False)
+            message_id = self.client.execute(
+                f"__import__('dlbio_inside').serve_session({str(path)!r})", store_history=False,
+                allow_stdin=False, stop_on_error=False)
+            output_watch = asyncio.ensure_future(self._watch_output(message_id))
+            accept = asyncio.ensure_future(self._loop.sock_accept(listener))
+            await asyncio.wait({accept, output_watch}, timeout=timeout,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            listener.close()
+            path.unlink(missing_ok=True)
+        if not accept.done():
+            accept.cancel()
+            await self._stop(output_watch)
+            if output_watch.done() and not output_watch.cancelled():
+                output_watch.result()  # raises why the kernel died or flooded
+                raise SandboxFailure("no_reply", "your code stopped the grader from calling it "
+                                                 "(did it replace or break dlbio_inside?)")
+            raise SandboxFailure("timeout", f"it ran longer than {timeout:g} s")
+        connection, _ = accept.result()
+        reader, writer = await asyncio.open_unix_connection(sock=connection, limit=REPLY_BYTES)
+        return _GradingSession(reader, writer, output_watch)
+
+    async def _exchange(self, line, timeout):
+        """Write one request line and wait for one reply line, while IOPub is counted."""
+        session = self._session
+        session.writer.write(line)
+        reply = asyncio.ensure_future(session.reader.readline())
+        await asyncio.wait({reply, session.output_watch}, timeout=timeout,
+                           return_when=asyncio.FIRST_COMPLETED)
+        if reply.done():
+            try:
+                text = reply.result()
+            except ValueError:
+                raise SandboxFailure("no_reply", f"its reply was larger than "
+                                                 f"{REPLY_BYTES // 2**20} MiB") from None
+            if text.endswith(b"\n"):
+                return text
+            # The socket closed: the kernel died, or student code ended the session.
+            await asyncio.wait({session.output_watch}, timeout=END_SESSION_SECONDS)
+        else:
+            reply.cancel()
+            if not session.output_watch.done():
+                raise SandboxFailure("timeout", f"it ran longer than {timeout:g} s")
+        if session.output_watch.done():
+            session.output_watch.result()  # raises why the kernel died or flooded
+        raise SandboxFailure("no_reply", "your code ended the grader's session "
+                                         "(did it replace or break dlbio_inside?)")
+
+    def _end_session(self):
+        """Let ``serve_session`` return, so that cells can run again; restart if it does not."""
+        if self._session is None:
+            return
+        session = self._session
+        session.writer.write(b"\n")
+        self._run(asyncio.wait({session.output_watch}, timeout=END_SESSION_SECONDS))
+        ended = session.output_watch.done() and not session.output_watch.exception()
+        self._drop_session()
+        if not ended:
+            self.restart()
+
+    def _drop_session(self):
+        """Forget the session: stop reading its output and close our end of the socket."""
+        if self._session is None:
+            return
+        session, self._session = self._session, None
+        self._run(self._stop(session.output_watch))
+        session.writer.close()
+
+    @staticmethod
+    async def _stop(task):
+        if not task.done():
+            task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
     async def _execute_quietly(self, code, timeout):
-        """Run ``code`` without recording it; return the replies it published (JSON texts)."""
+        """Run ``code`` without recording it; its output is counted and discarded."""
         message_id = self.client.execute(code, store_history=False, allow_stdin=False,
                                          stop_on_error=False)
-        deadline = time.monotonic() + timeout
-        replies = []
+        await self._watch_output(message_id, timeout)
+
+    async def _watch_output(self, message_id, timeout=None):
+        """Read IOPub until the execute request ``message_id`` ends, counting its output.
+
+        Raises SandboxFailure if the kernel dies, floods its output or runs past ``timeout``
+        seconds (None: no time limit; a grading session times each request instead).
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            wait = 0.5 if deadline is None else min(deadline - time.monotonic(), 0.5)
+            if wait <= 0:
                 raise SandboxFailure("timeout", f"it ran longer than {timeout:g} s")
             try:
-                message = await self.client.get_iopub_msg(timeout=min(remaining, 0.5))
+                message = await self.client.get_iopub_msg(timeout=wait)
             except Empty:
                 if not self.alive:
                     raise SandboxFailure("output_flood" if self.flooded else "died",
@@ -329,11 +440,8 @@ class SandboxKernel:
                 continue
             kind, content = message["msg_type"], message["content"]
             if kind == "status" and content["execution_state"] == "idle":
-                return replies
-            data = content.get("data", {}) if kind == "display_data" else {}
-            if REPLY_MIME in data and len(data[REPLY_MIME]) <= REPLY_BYTES:
-                replies.append(data[REPLY_MIME])
-            elif kind in ("stream", "display_data", "execute_result", "error"):
+                return
+            if kind in OUTPUT_KINDS:
                 self.count_output(content)
                 if self.flooded:
                     raise SandboxFailure("output_flood", self._death_reason())

@@ -1,0 +1,118 @@
+"""Grader calls travel through one grading session (a socket opened by one execute request).
+
+Whatever student code does to that channel costs only the call that met it: the kernel is
+restarted where needed, the message says what happened, cells run again between sessions, and
+what a call prints still counts against the output budget.
+"""
+import dataclasses
+
+import nbformat
+import pytest
+
+from autograder.sandbox import kernel as kernel_module
+from autograder.sandbox.kernel import SandboxKernel
+from autograder.sandbox.limits import Limits
+from autograder.student import StudentCode, StudentError
+
+CODE = '''
+def double(x):
+    return 2 * x
+
+def chatty(x):
+    print("A" * 10_000)
+    return x
+
+def crash(x):
+    import os
+    os._exit(3)
+
+def huge(x):
+    return "ACGT" * 100_000
+
+def end_session(x):
+    import gc, socket
+    for connection in gc.get_objects():
+        if isinstance(connection, socket.socket) and connection.family == socket.AF_UNIX:
+            connection.shutdown(socket.SHUT_RDWR)
+    return x
+'''
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    limits = dataclasses.replace(Limits(), output_bytes=200_000)
+    kernel = SandboxKernel(limits)
+    kernel.start()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CODE)])
+    assert kernel.run_cell(notebook, 0).status == "ok"
+    yield kernel, notebook
+    kernel.shutdown()
+
+
+def call(kernel, name, *args):
+    return StudentCode(kernel, call_seconds=20).call(name, *args)
+
+
+def test_many_calls_share_one_session(sandbox):
+    kernel, _ = sandbox
+    assert [call(kernel, "double", n) for n in range(50)] == [2 * n for n in range(50)]
+    assert kernel._sessions_opened == 1
+
+
+def test_cells_run_between_sessions(sandbox):
+    kernel, notebook = sandbox
+    assert call(kernel, "double", 1) == 2
+    notebook.cells.append(nbformat.v4.new_code_cell("def double(x):\n    return 3 * x\n"
+                                                    "print(double(2))"))
+    run = kernel.run_cell(notebook, len(notebook.cells) - 1)
+    assert run.status == "ok" and notebook.cells[-1].outputs[0]["text"] == "6\n"
+    assert call(kernel, "double", 1) == 3
+
+
+def test_output_printed_during_calls_counts_against_the_budget(sandbox):
+    kernel, _ = sandbox
+    with pytest.raises(StudentError) as stopped:
+        for _ in range(100):
+            call(kernel, "chatty", 1)
+    assert stopped.value.kind == "output_flood"
+    assert "printed more than" in stopped.value.message
+    assert call(kernel, "double", 2) in (4, 6)  # restarted, cells replayed
+
+
+def test_a_crash_in_a_call_says_so_and_grading_goes_on(sandbox):
+    kernel, _ = sandbox
+    with pytest.raises(StudentError) as stopped:
+        call(kernel, "crash", 1)
+    assert stopped.value.kind == "died" and "exit status 3" in stopped.value.message
+    assert call(kernel, "double", 2) in (4, 6)
+
+
+def test_a_reply_too_large_to_read_is_refused(sandbox, monkeypatch):
+    kernel, _ = sandbox
+    monkeypatch.setattr(kernel_module, "REPLY_BYTES", 64 * 1024)
+    kernel._end_session()  # the next session reads with the smaller limit
+    with pytest.raises(StudentError) as stopped:
+        call(kernel, "huge", 1)
+    assert stopped.value.kind == "no_reply" and "larger than" in stopped.value.message
+    assert call(kernel, "double", 2) in (4, 6)
+
+
+def test_student_code_that_ends_the_session_loses_only_that_call(sandbox):
+    kernel, _ = sandbox
+    with pytest.raises(StudentError) as stopped:
+        call(kernel, "end_session", 1)
+    assert stopped.value.kind == "no_reply"
+    assert "ended the grader's session" in stopped.value.message
+    assert call(kernel, "double", 2) in (4, 6)
+
+
+def test_a_broken_session_entry_point_fails_fast_with_a_message(sandbox):
+    kernel, notebook = sandbox
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        "import dlbio_inside\ndlbio_inside.serve_session = lambda path: None"))
+    assert kernel.run_cell(notebook, len(notebook.cells) - 1).status == "ok"
+    for _ in range(2):
+        with pytest.raises(StudentError) as stopped:
+            call(kernel, "double", 1)
+        assert stopped.value.kind == "no_reply"
+        assert "stopped the grader from calling it" in stopped.value.message
