@@ -3,11 +3,13 @@
     python -m autograder.benchmark [ASSIGNMENT]
 
 Times, side by side in one run, on the reference submission of each ASSIGNMENT (default: every
-assignment in source/ with an example class): plain execution of the notebook with nbclient (no grading);
-plain ``nbgrader autograde`` with nbgrader's own in-kernel Execute step (its grade cells only
+assignment in source/ with an example class): plain execution of the notebook with nbclient (no
+grading); plain ``nbgrader autograde`` with nbgrader's own in-kernel Execute step (its grade cells only
 fail fast: there is no grader in the kernel); and ``nbgrader autograde`` with this kit's
-sandboxed kernel and trusted graders. Prints the seconds and the ratios.
+sandboxed kernel and trusted graders. Prints the seconds and the ratios, then how many calls
+the graders made into student code and how long they took (grading in this process).
 """
+import contextlib
 import sys
 import tempfile
 import time
@@ -16,8 +18,11 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from .course import assignment_limits, restore_grade_cells
 from .example_class import build_example_class, mistakes_of
 from .nbgrader_cli import REPO, assignments_in, make_course, run_nbgrader
+from .pipeline import grade_notebook, read_notebook
+from .sandbox.kernel import SandboxKernel
 
 STOCK_CONFIG = '''c = get_config()
 c.CourseDirectory.course_id = "dlbio"
@@ -43,6 +48,40 @@ def autograde(course, assignment):
     run_nbgrader(course, "autograde", assignment, "--student", "ada_reference", "--force")
 
 
+@contextlib.contextmanager
+def counted_requests():
+    """Count and time every request into the sandbox (``SandboxKernel.request``, the one place
+    where graders reach student code); yields {"calls": int, "seconds": float}."""
+    tally = {"calls": 0, "seconds": 0.0}
+    real_request = SandboxKernel.request
+
+    def request(kernel, message, timeout):
+        start = time.perf_counter()
+        try:
+            return real_request(kernel, message, timeout)
+        finally:
+            tally["calls"] += 1
+            tally["seconds"] += time.perf_counter() - start
+
+    SandboxKernel.request = request
+    try:
+        yield tally
+    finally:
+        SandboxKernel.request = real_request
+
+
+def calls_into_student_code(course, notebook_path, assignment):
+    """{"calls", "seconds"} of grading ``notebook_path`` in this process, as
+    ``autograder check`` does (grade cells restored from the course's source notebook)."""
+    notebook = read_notebook(notebook_path)
+    source = read_notebook(course / "source" / assignment / notebook_path.name)
+    restore_grade_cells(notebook, source)
+    with counted_requests() as tally:
+        grade_notebook(notebook, assignment, notebook_path.parent,
+                       assignment_limits(assignment, course))
+    return tally
+
+
 def measure(scratch, assignment):
     """{figure name: seconds} for the reference submission of one assignment."""
     sandboxed = make_course(scratch / "sandboxed", [assignment])
@@ -53,7 +92,8 @@ def measure(scratch, assignment):
     notebook = next((sandboxed / "submitted" / "ada_reference" / assignment).glob("*.ipynb"))
     return {"plain": timed(plain_execution, notebook),
             "stock": timed(autograde, stock, assignment),
-            "sandboxed": timed(autograde, sandboxed, assignment)}
+            "sandboxed": timed(autograde, sandboxed, assignment),
+            "requests": calls_into_student_code(sandboxed, notebook, assignment)}
 
 
 def main(argv=None):
@@ -62,12 +102,17 @@ def main(argv=None):
                            if mistakes_of(assignment) is not None]
     print(f"{'assignment':24} {'nbclient, no grading':>21} {'nbgrader autograde':>19} "
           f"{'sandboxed autograde':>20} {'/ stock':>8} {'/ plain':>8}")
+    requests = {}
     for assignment in assignments:
         with tempfile.TemporaryDirectory(prefix="dlbio-benchmark-") as scratch:
             figures = measure(Path(scratch), assignment)
         print(f"{assignment:24} {figures['plain']:19.1f} s {figures['stock']:17.1f} s "
               f"{figures['sandboxed']:18.1f} s {figures['sandboxed'] / figures['stock']:7.2f}x "
               f"{figures['sandboxed'] / figures['plain']:7.2f}x", flush=True)
+        requests[assignment] = figures["requests"]
+    print(f"\n{'assignment':24} {'calls into student code':>24} {'their time':>11}")
+    for assignment, tally in requests.items():
+        print(f"{assignment:24} {tally['calls']:24d} {tally['seconds']:9.2f} s")
     return 0
 
 
