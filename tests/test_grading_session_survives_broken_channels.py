@@ -116,3 +116,13 @@ def test_a_broken_session_entry_point_fails_fast_with_a_message(sandbox):
             call(kernel, "double", 1)
         assert stopped.value.kind == "no_reply"
         assert "stopped the grader from calling it" in stopped.value.message
+
+
+def test_a_session_entry_point_that_hangs_times_out(sandbox):
+    kernel, notebook = sandbox
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        "import dlbio_inside, time\ndlbio_inside.serve_session = lambda path: time.sleep(600)"))
+    assert kernel.run_cell(notebook, len(notebook.cells) - 1).status == "ok"
+    with pytest.raises(StudentError) as stopped:
+        StudentCode(kernel, call_seconds=2).call("double", 1)
+    assert stopped.value.kind == "timeout" and "longer than 2 s" in stopped.value.message

@@ -345,13 +345,13 @@ class SandboxKernel:
             accept = asyncio.ensure_future(self._loop.sock_accept(listener))
             await asyncio.wait({accept, output_watch}, timeout=timeout,
                                return_when=asyncio.FIRST_COMPLETED)
+            await self._stop(accept)
         finally:
             listener.close()
             path.unlink(missing_ok=True)
-        if not accept.done():
-            accept.cancel()
+        if accept.cancelled():
             await self._stop(output_watch)
-            if output_watch.done() and not output_watch.cancelled():
+            if not output_watch.cancelled():
                 output_watch.result()  # raises why the kernel died or flooded
                 raise SandboxFailure("no_reply", "your code stopped the grader from calling it "
                                                  "(did it replace or break dlbio_inside?)")
@@ -408,6 +408,7 @@ class SandboxKernel:
 
     @staticmethod
     async def _stop(task):
+        """Cancel ``task`` unless it is done, and wait until it is."""
         if not task.done():
             task.cancel()
         await asyncio.gather(task, return_exceptions=True)
