@@ -106,6 +106,22 @@ def test_student_code_that_ends_the_session_loses_only_that_call(sandbox):
     assert call(kernel, "double", 2) in (4, 6)
 
 
+def test_student_code_cannot_plant_a_link_where_the_grader_listens(sandbox):
+    """The trusted side (root) binds and chmods its socket there: a link planted in its place
+    would hand a host file to chmod."""
+    kernel, notebook = sandbox
+    if not kernel.isolation.is_security_boundary:
+        pytest.skip("the fallback is not a security boundary")
+    target = kernel.socket_dir / f"grader-{kernel._sessions_opened + 1}.sock"
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        f"import os\ntry:\n    os.symlink('/etc/passwd', {str(target)!r})\n"
+        f"except OSError as error:\n    print(type(error).__name__, error.errno)"))
+    assert kernel.run_cell(notebook, len(notebook.cells) - 1).status == "ok"
+    assert notebook.cells[-1].outputs[0]["text"] == "OSError 30\n"  # read-only file system
+    assert not target.is_symlink()
+    assert call(kernel, "double", 2) in (4, 6)
+
+
 def test_a_broken_session_entry_point_fails_fast_with_a_message(sandbox):
     kernel, notebook = sandbox
     notebook.cells.append(nbformat.v4.new_code_cell(

@@ -80,14 +80,15 @@ def trusted_package_dirs(prefixes):
     return sorted(folders)
 
 
-def kernel_command(isolation, harness_dir, workspace, runtime_dir, connection_file,
+def kernel_command(isolation, harness_dir, workspace, runtime_dir, socket_dir, connection_file,
                    tmp_bytes=256 * 1024**2):
     """The argv that starts an ipykernel for student code.
 
     harness_dir: holds ``dlbio_inside.py`` and ``lib/`` (the student-visible course data layer);
     workspace: the private home and working directory; runtime_dir: connection file and IPC
     sockets, mounted at the same path inside so both sides can name the sockets alike;
-    tmp_bytes: the size of the private /tmp, which lives in memory.
+    socket_dir: where the grader listens for the grading session, mounted read-only at the same
+    path; tmp_bytes: the size of the private /tmp, which lives in memory.
     """
     python = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file),
               "--HistoryManager.hist_file=:memory:"]
@@ -105,7 +106,8 @@ def kernel_command(isolation, harness_dir, workspace, runtime_dir, connection_fi
     binds = [("--ro-bind", prefix, prefix) for prefix in sorted(python_prefixes)]
     binds += [("--tmpfs", None, folder) for folder in trusted_package_dirs(python_prefixes)]
     binds += [("--bind", str(workspace), HOME), ("--ro-bind", str(harness_dir), HARNESS),
-              ("--bind", str(runtime_dir), str(runtime_dir))]
+              ("--bind", str(runtime_dir), str(runtime_dir)),
+              ("--ro-bind", str(socket_dir), str(socket_dir))]
     for option, source, destination in binds:
         # bwrap makes missing parents 0700, like the host's /root: make them traversable.
         for parent in reversed(Path(destination).parents[:-1]):

@@ -3,7 +3,7 @@
 The trusted side talks to the kernel over ZMQ (IPC sockets in a private folder). It executes
 the notebook's cells with nbclient (so outputs look as they do in JupyterLab). Grader requests go
 to ``dlbio_inside.serve_session``, which one execute request starts: requests and replies are
-JSON texts, one per line, on a Unix socket in the same folder, while what the student's code
+JSON texts, one per line, on a Unix socket in a folder that is read-only inside, while what the student's code
 prints during the calls is still read (and counted) on IOPub. A cell or request that runs too
 long, floods its output or kills the kernel costs only itself: the kernel is killed, restarted,
 and the cells that ran before are replayed.
@@ -141,6 +141,7 @@ class SandboxKernel:
         self._replay = []
         self._loop = asyncio.new_event_loop()
         self._root = None
+        self.socket_dir = None
         self._session = None
         self._sessions_opened = 0
 
@@ -154,6 +155,9 @@ class SandboxKernel:
         self._build_harness(harness)
         self._build_workspace(workspace)
         runtime.mkdir()
+        # Ours, read-only inside: student code cannot plant a link where the grader listens.
+        self.socket_dir = self._root / "grader"
+        self.socket_dir.mkdir(mode=0o755)
         connection = runtime / "kernel.json"
         write_connection_file(str(connection), transport="ipc", ip=str(runtime / "zmq"),
                               key=secrets.token_hex(16).encode(), shell_port=1, iopub_port=2,
@@ -161,7 +165,8 @@ class SandboxKernel:
         isolation_module.prepare_private_dir(workspace)
         isolation_module.prepare_private_dir(runtime)
         command = isolation_module.kernel_command(self.isolation, harness, workspace, runtime,
-                                                  connection, self.limits.tmp_bytes)
+                                                  self.socket_dir, connection,
+                                                  self.limits.tmp_bytes)
         log = open(self._root / "kernel.log", "wb")
         self.process = subprocess.Popen(
             command, env=isolation_module.kernel_environment(self.isolation, harness, workspace),
@@ -331,7 +336,7 @@ class SandboxKernel:
     async def _open_session(self, timeout):
         """Start ``serve_session`` and accept its connection on a fresh socket."""
         self._sessions_opened += 1
-        path = self._root / "run" / f"grader-{self._sessions_opened}.sock"
+        path = self.socket_dir / f"grader-{self._sessions_opened}.sock"
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             listener.bind(str(path))
