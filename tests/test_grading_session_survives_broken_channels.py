@@ -5,6 +5,7 @@ restarted where needed, the message says what happened, cells run again between 
 what a call prints still counts against the output budget.
 """
 import dataclasses
+import time
 
 import nbformat
 import pytest
@@ -19,7 +20,7 @@ def double(x):
     return 2 * x
 
 def chatty(x):
-    print("A" * 10_000)
+    print("A" * 150_000)
     return x
 
 def crash(x):
@@ -29,11 +30,21 @@ def crash(x):
 def huge(x):
     return "ACGT" * 100_000
 
-def end_session(x):
+def shut_socket(how):
     import gc, socket
     for connection in gc.get_objects():
         if isinstance(connection, socket.socket) and connection.family == socket.AF_UNIX:
-            connection.shutdown(socket.SHUT_RDWR)
+            connection.shutdown(getattr(socket, how))
+    return how
+
+def forge_status(x):
+    kernel = get_ipython().kernel
+    kernel.session.send(kernel.iopub_socket, "status", {}, parent=kernel.get_parent())
+    return x
+
+def slow(x):
+    import time
+    time.sleep(1.5)
     return x
 '''
 
@@ -69,11 +80,12 @@ def test_cells_run_between_sessions(sandbox):
     assert call(kernel, "double", 1) == 3
 
 
-def test_output_printed_during_calls_counts_against_the_budget(sandbox):
+def test_output_printed_during_calls_is_charged_to_the_call_that_printed_it(sandbox):
     kernel, _ = sandbox
+    kernel.restart()  # an empty output budget of 200 kB; chatty prints 150 kB a call
+    assert call(kernel, "chatty", 1) == 1
     with pytest.raises(StudentError) as stopped:
-        for _ in range(100):
-            call(kernel, "chatty", 1)
+        call(kernel, "chatty", 2)
     assert stopped.value.kind == "output_flood"
     assert "printed more than" in stopped.value.message
     assert call(kernel, "double", 2) in (4, 6)  # restarted, cells replayed
@@ -97,13 +109,50 @@ def test_a_reply_too_large_to_read_is_refused(sandbox, monkeypatch):
     assert call(kernel, "double", 2) in (4, 6)
 
 
-def test_student_code_that_ends_the_session_loses_only_that_call(sandbox):
+@pytest.mark.parametrize("how", ["SHUT_RDWR", "SHUT_RD"])
+def test_student_code_that_breaks_the_socket_loses_only_that_call(sandbox, how):
     kernel, _ = sandbox
     with pytest.raises(StudentError) as stopped:
-        call(kernel, "end_session", 1)
+        for _ in range(2):  # a half-closed socket shows when the grader writes again
+            call(kernel, "shut_socket", how)
     assert stopped.value.kind == "no_reply"
-    assert "ended the grader's session" in stopped.value.message
+    assert "session" in stopped.value.message or "connection" in stopped.value.message
     assert call(kernel, "double", 2) in (4, 6)
+
+
+def test_a_forged_status_message_changes_nothing(sandbox):
+    kernel, _ = sandbox
+    assert call(kernel, "forge_status", 7) == 7
+    assert call(kernel, "double", 2) in (4, 6)
+
+
+def test_a_notebook_wide_socket_timeout_does_not_end_the_session(sandbox):
+    kernel, notebook = sandbox
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        "import socket\nsocket.setdefaulttimeout(0.5)  # e.g. left by a download helper"))
+    assert kernel.run_cell(notebook, len(notebook.cells) - 1).status == "ok"
+    assert call(kernel, "double", 1) in (2, 3)
+    time.sleep(1)  # the graders compute their references between two calls
+    assert call(kernel, "double", 2) in (4, 6)
+
+
+def test_output_marks_suppressed_cost_one_wait_and_lose_nothing(sandbox):
+    kernel, notebook = sandbox
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        "get_ipython().display_pub.publish = lambda *args, **kwargs: None"))
+    assert kernel.run_cell(notebook, len(notebook.cells) - 1).status == "ok"
+    assert [call(kernel, "double", n) for n in range(3)] in ([0, 2, 4], [0, 3, 6])
+
+
+def test_opening_the_session_counts_against_the_first_call(sandbox):
+    kernel, notebook = sandbox
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        "import dlbio_inside, time\n_serve = dlbio_inside.serve_session\n"
+        "dlbio_inside.serve_session = lambda path: (time.sleep(1.5), _serve(path))"))
+    assert kernel.run_cell(notebook, len(notebook.cells) - 1).status == "ok"
+    with pytest.raises(StudentError) as stopped:
+        StudentCode(kernel, call_seconds=2.5).call("slow", 1)
+    assert stopped.value.kind == "timeout"
 
 
 def test_student_code_cannot_plant_a_link_where_the_grader_listens(sandbox):

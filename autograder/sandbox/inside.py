@@ -27,6 +27,8 @@ MAX_DEPTH = 32
 # Only these libraries may be reached by name from the trusted side ("make" an optimizer,
 # a DataLoader, a loss function...). Student names are reached through the namespace instead.
 IMPORTABLE_ROOTS = ("torch", "numpy", "builtins", "math")
+# Published on IOPub after each call's output, so the trusted side knows it has read all of it.
+OUTPUT_MARK_MIME = "application/x.dlbio-output-mark"
 
 _objects = {}
 
@@ -235,19 +237,31 @@ def serve_session(socket_path):
 
     namespace = get_ipython().user_ns
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(None)  # a notebook's socket.setdefaulttimeout() must not end it
         connection.connect(socket_path)
         with connection.makefile("rb") as requests, connection.makefile("wb") as replies:
-            for line in requests:
+            for number, line in enumerate(requests, start=1):
                 if not line.strip():
                     return
-                reply = json.dumps(handle(json.loads(line), namespace)).encode() + b"\n"
-                _flush_output()
+                reply = json.dumps(_answer(line, namespace)).encode() + b"\n"
+                _mark_end_of_output(number)
                 replies.write(reply)
                 replies.flush()
 
 
-def _flush_output():
-    """Send what the call printed now, so the trusted side counts it against the budget."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
+def _answer(line, namespace):
+    """The reply dict to one request line (a request too large to decode is a memory error)."""
+    try:
+        request = json.loads(line)
+    except MemoryError as error:
+        return _error("memory", error)
+    return handle(request, namespace)
+
+
+def _mark_end_of_output(number):
+    """Put a mark behind what call ``number`` printed on IOPub (publishing flushes stdout and
+    stderr first): the trusted side charges that output to this call before taking the reply."""
+    from IPython.display import publish_display_data
+
+    with contextlib.suppress(Exception):
+        publish_display_data({OUTPUT_MARK_MIME: number})

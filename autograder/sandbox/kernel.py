@@ -9,6 +9,7 @@ long, floods its output or kills the kernel costs only itself: the kernel is kil
 and the cells that ran before are replayed.
 """
 import asyncio
+import contextlib
 import functools
 import json
 import os
@@ -19,7 +20,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
 
@@ -30,6 +31,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from . import isolation as isolation_module
+from .inside import OUTPUT_MARK_MIME
 
 INSIDE_MODULE = Path(__file__).with_name("inside.py")
 STUDENT_LIBRARY = Path(__file__).resolve().parents[1] / "data"
@@ -39,9 +41,10 @@ BOOTSTRAP = ("import sys as _dlbio_sys\n"
              "del _dlbio_sys\n"
              # exit() would end the kernel after its cell, and again at every replay
              "get_ipython().ask_exit = lambda: print('exit() is ignored while grading.')\n")
-REPLY_BYTES = 64 * 1024 * 1024
+REPLY_BYTES = 16 * 1024 * 1024  # the graders' largest reply is 0.3 MiB
 START_SECONDS = 60
 END_SESSION_SECONDS = 5
+MARK_SECONDS = 2  # how long a reply waits for the mark behind its call's output
 OUTPUT_KINDS = ("stream", "display_data", "execute_result", "error")
 
 
@@ -58,13 +61,28 @@ class SandboxFailure(Exception):
 
 
 @dataclass
+class _OutputMarks:
+    """The number of the last call whose output the watch has read up to its mark."""
+
+    seen: int = 0
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
 class _GradingSession:
-    """An open ``dlbio_inside.serve_session``: the socket's two ends and the task that reads
-    (and counts) IOPub until the session's execute request ends."""
+    """An open ``dlbio_inside.serve_session``: the socket's two ends, the task that reads (and
+    counts) IOPub until the session's execute request ends, and the marks it has read.
+
+    ``calls``: requests sent so far; ``marks_arrive``: False once a mark failed to come (student
+    code broke publishing), after which replies no longer wait for marks.
+    """
 
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     output_watch: asyncio.Task
+    marks: _OutputMarks
+    calls: int = 0
+    marks_arrive: bool = True
 
 
 @dataclass
@@ -316,18 +334,25 @@ class SandboxKernel:
     def request(self, request, timeout):
         """Send one request (a JSON-ready dict) to ``dlbio_inside.handle``; return its reply.
 
-        The first request opens a grading session; a failure inside one restarts the kernel.
+        The first request opens a grading session; ``timeout`` covers opening it too. A failure
+        inside a session restarts the kernel.
         """
         if not self.alive:
             self.restart()
+        deadline = time.monotonic() + timeout
         try:
             if self._session is None:
                 self._session = self._run(self._open_session(timeout))
-            line = self._run(self._exchange(json.dumps(request).encode() + b"\n", timeout))
+            line = self._run(self._exchange(json.dumps(request).encode() + b"\n", deadline,
+                                            timeout))
         except SandboxFailure as failure:
             if failure.kind != "no_reply" or self._session is not None:
                 self.restart()
             raise
+        except Exception as error:  # e.g. BrokenPipeError: student code broke the connection
+            self.restart()
+            raise SandboxFailure("no_reply", f"the grader's connection to your code broke "
+                                             f"({type(error).__name__})") from None
         try:
             return json.loads(line)
         except (ValueError, RecursionError):
@@ -346,7 +371,8 @@ class SandboxKernel:
             message_id = self.client.execute(
                 f"__import__('dlbio_inside').serve_session({str(path)!r})", store_history=False,
                 allow_stdin=False, stop_on_error=False)
-            output_watch = asyncio.ensure_future(self._watch_output(message_id))
+            marks = _OutputMarks()
+            output_watch = asyncio.ensure_future(self._watch_output(message_id, marks=marks))
             accept = asyncio.ensure_future(self._loop.sock_accept(listener))
             await asyncio.wait({accept, output_watch}, timeout=timeout,
                                return_when=asyncio.FIRST_COMPLETED)
@@ -363,14 +389,16 @@ class SandboxKernel:
             raise SandboxFailure("timeout", f"it ran longer than {timeout:g} s")
         connection, _ = accept.result()
         reader, writer = await asyncio.open_unix_connection(sock=connection, limit=REPLY_BYTES)
-        return _GradingSession(reader, writer, output_watch)
+        return _GradingSession(reader, writer, output_watch, marks)
 
-    async def _exchange(self, line, timeout):
-        """Write one request line and wait for one reply line, while IOPub is counted."""
+    async def _exchange(self, line, deadline, timeout):
+        """Write one request line and wait for one reply line until ``deadline`` (the request's
+        ``timeout`` seconds, counted from before its session opened), while IOPub is counted."""
         session = self._session
+        session.calls += 1
         session.writer.write(line)
         reply = asyncio.ensure_future(session.reader.readline())
-        await asyncio.wait({reply, session.output_watch}, timeout=timeout,
+        await asyncio.wait({reply, session.output_watch}, timeout=deadline - time.monotonic(),
                            return_when=asyncio.FIRST_COMPLETED)
         if reply.done():
             try:
@@ -378,9 +406,11 @@ class SandboxKernel:
             except ValueError:
                 raise SandboxFailure("no_reply", f"its reply was larger than "
                                                  f"{REPLY_BYTES // 2**20} MiB") from None
-            if text.endswith(b"\n"):
+            await self._output_of_call_read(session, deadline)
+            if text.endswith(b"\n") and not session.output_watch.done():
                 return text
-            # The socket closed: the kernel died, or student code ended the session.
+            # The socket closed (the kernel died, or student code ended the session), or the
+            # output read during this call flooded: say which.
             await asyncio.wait({session.output_watch}, timeout=END_SESSION_SECONDS)
         else:
             reply.cancel()
@@ -390,6 +420,19 @@ class SandboxKernel:
             session.output_watch.result()  # raises why the kernel died or flooded
         raise SandboxFailure("no_reply", "your code ended the grader's session "
                                          "(did it replace or break dlbio_inside?)")
+
+    async def _output_of_call_read(self, session, deadline):
+        """Wait until the watch has read the mark behind the last call's output, so that a flood
+        is charged to the call that printed it. At most MARK_SECONDS (and not past
+        ``deadline``); a session whose marks stop coming stops waiting for them."""
+        give_up = min(deadline, time.monotonic() + MARK_SECONDS)
+        while (session.marks_arrive and session.marks.seen < session.calls
+               and not session.output_watch.done()):
+            session.marks.arrived.clear()
+            try:
+                await asyncio.wait_for(session.marks.arrived.wait(), give_up - time.monotonic())
+            except asyncio.TimeoutError:
+                session.marks_arrive = False
 
     def _end_session(self):
         """Let ``serve_session`` return, so that cells can run again; restart if it does not."""
@@ -409,7 +452,14 @@ class SandboxKernel:
             return
         session, self._session = self._session, None
         self._run(self._stop(session.output_watch))
-        session.writer.close()
+        self._run(self._close(session.writer))
+
+    @staticmethod
+    async def _close(writer):
+        """Close our end of the socket now (nothing is left to send)."""
+        writer.transport.abort()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
 
     @staticmethod
     async def _stop(task):
@@ -424,12 +474,20 @@ class SandboxKernel:
                                          stop_on_error=False)
         await self._watch_output(message_id, timeout)
 
-    async def _watch_output(self, message_id, timeout=None):
+    async def _watch_output(self, message_id, timeout=None, marks=None):
         """Read IOPub until the execute request ``message_id`` ends, counting its output.
 
         Raises SandboxFailure if the kernel dies, floods its output or runs past ``timeout``
         seconds (None: no time limit; a grading session times each request instead).
+        marks: an ``_OutputMarks`` that a grading session's marks update.
         """
+        try:
+            await self._read_output(message_id, timeout, marks)
+        finally:
+            if marks is not None:
+                marks.arrived.set()  # nothing more will come: wake whoever waits for a mark
+
+    async def _read_output(self, message_id, timeout, marks):
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             wait = 0.5 if deadline is None else min(deadline - time.monotonic(), 0.5)
@@ -445,8 +503,13 @@ class SandboxKernel:
             if message["parent_header"].get("msg_id") != message_id:
                 continue
             kind, content = message["msg_type"], message["content"]
-            if kind == "status" and content["execution_state"] == "idle":
+            if kind == "status" and content.get("execution_state") == "idle":
                 return
+            mark = content.get("data", {}).get(OUTPUT_MARK_MIME) if marks is not None else None
+            if kind == "display_data" and isinstance(mark, int):
+                marks.seen = mark
+                marks.arrived.set()
+                continue
             if kind in OUTPUT_KINDS:
                 self.count_output(content)
                 if self.flooded:
