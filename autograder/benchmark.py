@@ -1,15 +1,18 @@
 """Benchmark: what the sandbox and the graders cost on top of running a notebook.
 
-    python -m autograder.benchmark [ASSIGNMENT]
+    python -m autograder.benchmark [--repeat N] [ASSIGNMENT ...]
 
 Times, side by side in one run, on the reference submission of each ASSIGNMENT (default: every
 assignment in source/ with an example class): plain execution of the notebook with nbclient (no
-grading); plain ``nbgrader autograde`` with nbgrader's own in-kernel Execute step (its grade cells only
-fail fast: there is no grader in the kernel); and ``nbgrader autograde`` with this kit's
-sandboxed kernel and trusted graders. Prints the seconds and the ratios, then how many calls
-the graders made into student code and how long they took (grading in this process).
+grading); plain ``nbgrader autograde`` with nbgrader's own in-kernel Execute step (its grade
+cells only fail fast: there is no grader in the kernel); and ``nbgrader autograde`` with this
+kit's sandboxed kernel and trusted graders. Each is run N times (default 3, interleaved) and
+the median is printed, with the ratios of the medians; then how many calls the graders made
+into student code and how long they took (grading once in this process).
 """
+import argparse
 import contextlib
+import statistics
 import sys
 import tempfile
 import time
@@ -82,30 +85,38 @@ def calls_into_student_code(course, notebook_path, assignment):
     return tally
 
 
-def measure(scratch, assignment):
-    """{figure name: seconds} for the reference submission of one assignment."""
+def measure(scratch, assignment, repeat):
+    """{figure name: median seconds over ``repeat`` runs} for the reference submission of one
+    assignment, and "requests": the graders' calls into student code."""
     sandboxed = make_course(scratch / "sandboxed", [assignment])
     (scratch / "stock_config.py").write_text(STOCK_CONFIG)
     stock = make_course(scratch / "stock", [assignment], scratch / "stock_config.py")
     for course in (sandboxed, stock):
         build_example_class(course)
     notebook = next((sandboxed / "submitted" / "ada_reference" / assignment).glob("*.ipynb"))
-    return {"plain": timed(plain_execution, notebook),
-            "stock": timed(autograde, stock, assignment),
-            "sandboxed": timed(autograde, sandboxed, assignment),
-            "requests": calls_into_student_code(sandboxed, notebook, assignment)}
+    runs = [{"plain": timed(plain_execution, notebook),
+             "stock": timed(autograde, stock, assignment),
+             "sandboxed": timed(autograde, sandboxed, assignment)} for _ in range(repeat)]
+    figures = {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+    figures["requests"] = calls_into_student_code(sandboxed, notebook, assignment)
+    return figures
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    assignments = argv or [assignment for assignment in assignments_in(REPO)
-                           if mistakes_of(assignment) is not None]
+    parser = argparse.ArgumentParser(prog="python -m autograder.benchmark",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each figure (median)")
+    parser.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    options = parser.parse_args(argv)
+    assignments = options.assignments or [assignment for assignment in assignments_in(REPO)
+                                          if mistakes_of(assignment) is not None]
     print(f"{'assignment':24} {'nbclient, no grading':>21} {'nbgrader autograde':>19} "
-          f"{'sandboxed autograde':>20} {'/ stock':>8} {'/ plain':>8}")
+          f"{'sandboxed autograde':>20} {'/ stock':>8} {'/ plain':>8}   "
+          f"(medians of {options.repeat})")
     requests = {}
     for assignment in assignments:
         with tempfile.TemporaryDirectory(prefix="dlbio-benchmark-") as scratch:
-            figures = measure(Path(scratch), assignment)
+            figures = measure(Path(scratch), assignment, options.repeat)
         print(f"{assignment:24} {figures['plain']:19.1f} s {figures['stock']:17.1f} s "
               f"{figures['sandboxed']:18.1f} s {figures['sandboxed'] / figures['stock']:7.2f}x "
               f"{figures['sandboxed'] / figures['plain']:7.2f}x", flush=True)

@@ -1,12 +1,13 @@
 """One sandboxed ipykernel that runs one student notebook, and the only channel to it.
 
 The trusted side talks to the kernel over ZMQ (IPC sockets in a private folder). It executes
-the notebook's cells with nbclient (so outputs look as they do in JupyterLab). Grader requests go
-to ``dlbio_inside.serve_session``, which one execute request starts: requests and replies are
-JSON texts, one per line, on a Unix socket in a folder that is read-only inside, while what the student's code
-prints during the calls is still read (and counted) on IOPub. A cell or request that runs too
-long, floods its output or kills the kernel costs only itself: the kernel is killed, restarted,
-and the cells that ran before are replayed.
+the notebook's cells with nbclient (so outputs look as they do in JupyterLab). Grader requests
+go to ``dlbio_inside.serve_session``, which one execute request starts: requests and replies are
+JSON texts, one per line, on a Unix socket in a folder that is read-only inside. What student
+code prints during the calls is still read on IOPub and counted; a mark behind each call's
+output tells the trusted side it has read all of it. A cell or request that runs too long,
+floods its output or kills the kernel costs only itself: the kernel is killed, restarted, and
+the cells that ran before are replayed.
 """
 import asyncio
 import contextlib
