@@ -231,21 +231,25 @@ def serve_session(socket_path):
 
     The whole session is one execute request, so a call costs a socket round trip rather than an
     IPython execute request (~5 ms) each; what student code prints still goes out on IOPub.
-    socket_path: the Unix socket the trusted side listens on, in the kernel's runtime folder.
+    socket_path: the Unix socket the trusted side listens on, in a folder read-only here.
     """
     from IPython import get_ipython
 
-    namespace = get_ipython().user_ns
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+    shell = get_ipython()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection, \
+            _OutputNoticer(shell.display_pub) as output:
         connection.settimeout(None)  # a notebook's socket.setdefaulttimeout() must not end it
         connection.connect(socket_path)
         with connection.makefile("rb") as requests, connection.makefile("wb") as replies:
             for number, line in enumerate(requests, start=1):
                 if not line.strip():
                     return
-                reply = json.dumps(_answer(line, namespace)).encode() + b"\n"
-                _mark_end_of_output(number)
-                replies.write(reply)
+                reply = _answer(line, shell.user_ns)
+                if output.noticed():
+                    reply["mark"] = number
+                    _mark_end_of_output(number)
+                    output.noticed()  # the mark itself
+                replies.write(json.dumps(reply).encode() + b"\n")
                 replies.flush()
 
 
@@ -256,6 +260,40 @@ def _answer(line, namespace):
     except MemoryError as error:
         return _error("memory", error)
     return handle(request, namespace)
+
+
+class _OutputNoticer:
+    """Notes whether anything was printed or displayed, by wrapping the kernel's stdout and
+    stderr ``write`` and the display publisher's ``publish`` while a session runs."""
+
+    def __init__(self, display_pub):
+        self._targets = [(sys.stdout, "write"), (sys.stderr, "write"), (display_pub, "publish")]
+        self._originals = []
+        self._seen = False
+
+    def __enter__(self):
+        for owner, name in self._targets:
+            original = getattr(owner, name)
+            with contextlib.suppress(Exception):  # e.g. a student's io.StringIO as stdout
+                setattr(owner, name, self._noting(original))
+                self._originals.append((owner, name, original))
+        return self
+
+    def __exit__(self, *exc_info):
+        for owner, name, original in self._originals:
+            with contextlib.suppress(Exception):
+                setattr(owner, name, original)
+
+    def _noting(self, function):
+        def noted(*args, **kwargs):
+            self._seen = True
+            return function(*args, **kwargs)
+        return noted
+
+    def noticed(self):
+        """Whether anything was printed or displayed since the last time this was asked."""
+        seen, self._seen = self._seen, False
+        return seen
 
 
 def _mark_end_of_output(number):

@@ -116,6 +116,14 @@ class _CellRunner(NotebookClient):
         return super().output(outs, msg, display_id, cell_index)
 
 
+def _parse_reply(text):
+    """A reply line as JSON data; one that cannot be read becomes an "unserializable" reply."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return {"status": "unserializable", "message": "the reply could not be read"}
+
+
 def _describe_death(returncode, limits):
     if returncode is None:
         return "the kernel stopped responding"
@@ -344,8 +352,8 @@ class SandboxKernel:
         try:
             if self._session is None:
                 self._session = self._run(self._open_session(timeout))
-            line = self._run(self._exchange(json.dumps(request).encode() + b"\n", deadline,
-                                            timeout))
+            return self._run(self._exchange(json.dumps(request).encode() + b"\n", deadline,
+                                              timeout))
         except SandboxFailure as failure:
             if failure.kind != "no_reply" or self._session is not None:
                 self.restart()
@@ -354,10 +362,6 @@ class SandboxKernel:
             self.restart()
             raise SandboxFailure("no_reply", f"the grader's connection to your code broke "
                                              f"({type(error).__name__})") from None
-        try:
-            return json.loads(line)
-        except (ValueError, RecursionError):
-            return {"status": "unserializable", "message": "the reply could not be read"}
 
     async def _open_session(self, timeout):
         """Start ``serve_session`` and accept its connection on a fresh socket."""
@@ -394,7 +398,8 @@ class SandboxKernel:
 
     async def _exchange(self, line, deadline, timeout):
         """Write one request line and wait for one reply line until ``deadline`` (the request's
-        ``timeout`` seconds, counted from before its session opened), while IOPub is counted."""
+        ``timeout`` seconds, counted from before its session opened), while IOPub is counted.
+        Returns the reply (a dict, unless it was malformed)."""
         session = self._session
         session.calls += 1
         session.writer.write(line)
@@ -407,9 +412,11 @@ class SandboxKernel:
             except ValueError:
                 raise SandboxFailure("no_reply", f"its reply was larger than "
                                                  f"{REPLY_BYTES // 2**20} MiB") from None
-            await self._output_of_call_read(session, deadline)
+            reply = _parse_reply(text)
+            if isinstance(reply, dict) and reply.get("mark") is not None:
+                await self._output_of_call_read(session, deadline)
             if text.endswith(b"\n") and not session.output_watch.done():
-                return text
+                return reply
             # The socket closed (the kernel died, or student code ended the session), or the
             # output read during this call flooded: say which.
             await asyncio.wait({session.output_watch}, timeout=END_SESSION_SECONDS)
@@ -423,9 +430,10 @@ class SandboxKernel:
                                          "(did it replace or break dlbio_inside?)")
 
     async def _output_of_call_read(self, session, deadline):
-        """Wait until the watch has read the mark behind the last call's output, so that a flood
-        is charged to the call that printed it. At most MARK_SECONDS (and not past
-        ``deadline``); a session whose marks stop coming stops waiting for them."""
+        """Wait until the watch has read the mark behind the last call's output (a call that
+        printed or displayed something says so in its reply), so that a flood is charged to the
+        call that printed it. At most MARK_SECONDS (and not past ``deadline``); a session whose
+        marks stop coming stops waiting for them."""
         give_up = min(deadline, time.monotonic() + MARK_SECONDS)
         while (session.marks_arrive and session.marks.seen < session.calls
                and not session.output_watch.done()):
