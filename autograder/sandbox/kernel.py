@@ -104,7 +104,8 @@ class _SandboxClient(AsyncKernelClient):
 
 
 class _CellRunner(NotebookClient):
-    """nbclient, with every output counted against the notebook's output budget."""
+    """nbclient, with every output counted against the notebook's output budget, and outputs
+    that nbformat rejects (student code can publish any data) left out with a note."""
 
     kernel = None
 
@@ -113,7 +114,14 @@ class _CellRunner(NotebookClient):
         if self.kernel.flooded:
             # Stop reading: the killed kernel may have queued hundreds of MB of output.
             raise SandboxFailure("output_flood", "output flood")
-        return super().output(outs, msg, display_id, cell_index)
+        try:
+            return super().output(outs, msg, display_id, cell_index)
+        except Exception as error:  # e.g. nbformat's NotebookValidationError
+            note = nbformat.v4.new_output("stream", name="stdout", text=(
+                f"[grading: an output of this cell was left out: it is not valid notebook "
+                f"output ({type(error).__name__})]\n"))
+            outs.append(note)
+            return note
 
 
 def _parse_reply(text):
@@ -305,11 +313,23 @@ class SandboxKernel:
         except (DeadKernelError, SandboxFailure, asyncio.CancelledError):
             reason = self._death_reason()
             return self._fail(cell, "output_flood" if self.flooded else "died", reason)
+        except Exception as error:  # a message nbclient cannot process, forged by student code
+            self._cancel_leftover_tasks()
+            return self._fail(cell, "died", f"the kernel sent a message the grader could not "
+                                            f"read ({type(error).__name__})")
         self._replay.append(cell.source)
         errors = [out for out in cell.outputs if out.output_type == "error"]
         if errors:
             return CellRun("error", f"{errors[0].ename}: {errors[0].evalue}")
         return CellRun("ok")
+
+    def _cancel_leftover_tasks(self):
+        """Cancel what an interrupted nbclient call left running on our event loop."""
+        tasks = asyncio.all_tasks(self._loop)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            self._run(asyncio.gather(*tasks, return_exceptions=True))
 
     def _fail(self, cell, status, message):
         """Record a failed cell as an error output the student can read, then restart."""
