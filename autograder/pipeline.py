@@ -145,13 +145,23 @@ def grade_notebook(notebook, name, files_dir=None, limits=Limits(), isolation=No
         reports = run_exercise_graders(kernel, limits, grade_cells)
     except SandboxFailure as failure:
         report.notes.append(f"your notebook could not be run: {failure.message}")
-        reports = {cell.key: ExerciseReport(cell.key, cell.points, problem=(
-            "your notebook could not be run, so this exercise could not be graded"))
-            for cell in grade_cells if cell.key}
+        reports = _ungraded(grade_cells, "your notebook could not be run, so this exercise "
+                                         "could not be graded")
+    except Exception as error:  # a grader bug must not leave the submission without a grade
+        report.notes.append(f"the grader stopped on an internal error "
+                            f"({type(error).__name__}: {str(error)[:300]}); ask your instructor")
+        reports = _ungraded(grade_cells, "the grader stopped on an internal error; ask your "
+                                         "instructor to regrade")
     finally:
         kernel.shutdown()
     write_grade_outputs(notebook, grade_cells, reports, report)
     return report
+
+
+def _ungraded(grade_cells, problem):
+    """{key: ExerciseReport} scoring every exercise 0 with ``problem``."""
+    return {cell.key: ExerciseReport(cell.key, cell.points, problem=problem)
+            for cell in grade_cells if cell.key}
 
 
 def refuse_notebook(notebook, name, reason):
@@ -159,9 +169,7 @@ def refuse_notebook(notebook, name, reason):
     e.g. a link to someone else's notebook). Returns its report."""
     report = NotebookReport(name, notes=[reason])
     grade_cells = find_grade_cells(notebook)
-    reports = {cell.key: ExerciseReport(cell.key, cell.points, problem=reason)
-               for cell in grade_cells if cell.key}
-    write_grade_outputs(notebook, grade_cells, reports, report)
+    write_grade_outputs(notebook, grade_cells, _ungraded(grade_cells, reason), report)
     return report
 
 
