@@ -19,6 +19,10 @@ CODE = '''
 def double(x):
     return 2 * x
 
+def say(x):
+    print("calling say with", x)
+    return x
+
 def chatty(x):
     print("A" * 150_000)
     return x
@@ -64,6 +68,13 @@ def call(kernel, name, *args):
     return StudentCode(kernel, call_seconds=20).call(name, *args)
 
 
+def run_new_cell(kernel, notebook, code):
+    """Append a cell to the notebook and run it; returns the cell."""
+    notebook.cells.append(nbformat.v4.new_code_cell(code))
+    assert kernel.run_cell(notebook, len(notebook.cells) - 1).status == "ok"
+    return notebook.cells[-1]
+
+
 def test_many_calls_share_one_session(sandbox):
     kernel, _ = sandbox
     assert [call(kernel, "double", n) for n in range(50)] == [2 * n for n in range(50)]
@@ -73,10 +84,8 @@ def test_many_calls_share_one_session(sandbox):
 def test_cells_run_between_sessions(sandbox):
     kernel, notebook = sandbox
     assert call(kernel, "double", 1) == 2
-    notebook.cells.append(nbformat.v4.new_code_cell("def double(x):\n    return 3 * x\n"
-                                                    "print(double(2))"))
-    run = kernel.run_cell(notebook, len(notebook.cells) - 1)
-    assert run.status == "ok" and notebook.cells[-1].outputs[0]["text"] == "6\n"
+    cell = run_new_cell(kernel, notebook, "def double(x):\n    return 3 * x\nprint(double(2))")
+    assert cell.outputs[0]["text"] == "6\n"
     assert call(kernel, "double", 1) == 3
 
 
@@ -128,9 +137,8 @@ def test_a_forged_status_message_changes_nothing(sandbox):
 
 def test_a_notebook_wide_socket_timeout_does_not_end_the_session(sandbox):
     kernel, notebook = sandbox
-    notebook.cells.append(nbformat.v4.new_code_cell(
-        "import socket\nsocket.setdefaulttimeout(0.5)  # e.g. left by a download helper"))
-    assert kernel.run_cell(notebook, len(notebook.cells) - 1).status == "ok"
+    run_new_cell(kernel, notebook,
+                 "import socket\nsocket.setdefaulttimeout(0.5)  # e.g. left by a download helper")
     assert call(kernel, "double", 1) in (2, 3)
     time.sleep(1)  # the graders compute their references between two calls
     assert call(kernel, "double", 2) in (4, 6)
@@ -138,18 +146,15 @@ def test_a_notebook_wide_socket_timeout_does_not_end_the_session(sandbox):
 
 def test_output_marks_suppressed_cost_one_wait_and_lose_nothing(sandbox):
     kernel, notebook = sandbox
-    notebook.cells.append(nbformat.v4.new_code_cell(
-        "get_ipython().display_pub.publish = lambda *args, **kwargs: None"))
-    assert kernel.run_cell(notebook, len(notebook.cells) - 1).status == "ok"
-    assert [call(kernel, "double", n) for n in range(3)] in ([0, 2, 4], [0, 3, 6])
+    run_new_cell(kernel, notebook, "get_ipython().display_pub.publish = lambda *args, **kw: None")
+    assert [call(kernel, "say", n) for n in range(3)] == [0, 1, 2]
 
 
 def test_opening_the_session_counts_against_the_first_call(sandbox):
     kernel, notebook = sandbox
-    notebook.cells.append(nbformat.v4.new_code_cell(
-        "import dlbio_inside, time\n_serve = dlbio_inside.serve_session\n"
-        "dlbio_inside.serve_session = lambda path: (time.sleep(1.5), _serve(path))"))
-    assert kernel.run_cell(notebook, len(notebook.cells) - 1).status == "ok"
+    run_new_cell(kernel, notebook,
+                 "import dlbio_inside, time\n_serve = dlbio_inside.serve_session\n"
+                 "dlbio_inside.serve_session = lambda path: (time.sleep(1.5), _serve(path))")
     with pytest.raises(StudentError) as stopped:
         StudentCode(kernel, call_seconds=2.5).call("slow", 1)
     assert stopped.value.kind == "timeout"
@@ -162,20 +167,18 @@ def test_student_code_cannot_plant_a_link_where_the_grader_listens(sandbox):
     if not kernel.isolation.is_security_boundary:
         pytest.skip("the fallback is not a security boundary")
     target = kernel.socket_dir / f"grader-{kernel._sessions_opened + 1}.sock"
-    notebook.cells.append(nbformat.v4.new_code_cell(
-        f"import os\ntry:\n    os.symlink('/etc/passwd', {str(target)!r})\n"
-        f"except OSError as error:\n    print(type(error).__name__, error.errno)"))
-    assert kernel.run_cell(notebook, len(notebook.cells) - 1).status == "ok"
-    assert notebook.cells[-1].outputs[0]["text"] == "OSError 30\n"  # read-only file system
+    cell = run_new_cell(kernel, notebook,
+                        f"import os\ntry:\n    os.symlink('/etc/passwd', {str(target)!r})\n"
+                        f"except OSError as error:\n    print(type(error).__name__, error.errno)")
+    assert cell.outputs[0]["text"] == "OSError 30\n"  # read-only file system
     assert not target.is_symlink()
     assert call(kernel, "double", 2) in (4, 6)
 
 
 def test_a_broken_session_entry_point_fails_fast_with_a_message(sandbox):
     kernel, notebook = sandbox
-    notebook.cells.append(nbformat.v4.new_code_cell(
-        "import dlbio_inside\ndlbio_inside.serve_session = lambda path: None"))
-    assert kernel.run_cell(notebook, len(notebook.cells) - 1).status == "ok"
+    run_new_cell(kernel, notebook,
+                 "import dlbio_inside\ndlbio_inside.serve_session = lambda path: None")
     for _ in range(2):
         with pytest.raises(StudentError) as stopped:
             call(kernel, "double", 1)
@@ -185,9 +188,9 @@ def test_a_broken_session_entry_point_fails_fast_with_a_message(sandbox):
 
 def test_a_session_entry_point_that_hangs_times_out(sandbox):
     kernel, notebook = sandbox
-    notebook.cells.append(nbformat.v4.new_code_cell(
-        "import dlbio_inside, time\ndlbio_inside.serve_session = lambda path: time.sleep(600)"))
-    assert kernel.run_cell(notebook, len(notebook.cells) - 1).status == "ok"
+    run_new_cell(kernel, notebook,
+                 "import dlbio_inside, time\n"
+                 "dlbio_inside.serve_session = lambda path: time.sleep(600)")
     with pytest.raises(StudentError) as stopped:
         StudentCode(kernel, call_seconds=2).call("double", 1)
     assert stopped.value.kind == "timeout" and "longer than 2 s" in stopped.value.message
