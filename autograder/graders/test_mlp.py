@@ -630,6 +630,15 @@ class Run:
             found["accuracy_on_train"].append(reference.accuracy(model, train_loader))
         return found
 
+    def expect_entry(self, key, epochs, hint, mistakes):
+        """The student's ``history[key]`` after ``epochs`` equals the reference's; ``mistakes``:
+        (variant name, message) pairs, what typical wrong loops record (see ``variants``)."""
+        got = self.student_history(epochs)
+        expected, _ = self.reference_history(epochs)
+        found = self.variants(epochs)
+        expect_close(got[key], expected[key], rtol=1e-4, hint=hint,
+                     mistakes=[(found[name], message) for name, message in mistakes])
+
 
 def expect_history_layout(history, epochs, floats_only):
     expect(isinstance(history, dict), "a dict with the keys train_loss, val_loss, val_accuracy",
@@ -665,53 +674,39 @@ def test_history_has_one_float_per_epoch(student, rng):
 @exercise("train_with_validation", weight=2)
 def test_validation_loss_is_measured_after_each_epoch(student, rng):
     """val_loss is the mean loss per validation sequence after each epoch of training"""
-    run, epochs = Run(student, rng), 4
-    got = run.student_history(epochs)
-    expected, _ = run.reference_history(epochs)
-    found = run.variants(epochs)
-    expect_close(got["val_loss"], expected["val_loss"], rtol=1e-4,
-                 hint="After each epoch's train_epoch, average loss_fn over val_loader, "
-                      "weighting each batch by its number of sequences.",
-                 mistakes=[(found["val_before"], "You measured before training the epoch: "
-                                                 "measure after it, so the last entry is the "
-                                                 "model you end up with."),
-                           (found["val_on_train"], "You measured on the training loader: the "
-                                                   "validation loss comes from val_loader."),
-                           (found["val_batch_sum"], "You added up the batch losses: average "
-                                                    "them (divide by the number of sequences)."),
-                           (found["val_by_batches"], "Divide the total by the number of "
-                                                     "sequences, not the number of batches."),
-                           (found["val_train_mode"], "Call model.eval() before measuring on "
-                                                     "validation data.")])
+    Run(student, rng).expect_entry(
+        "val_loss", 4, hint="After each epoch's train_epoch, average loss_fn over val_loader, "
+                            "weighting each batch by its number of sequences.",
+        mistakes=[("val_before", "You measured before training the epoch: measure after it, so "
+                                 "the last entry is the model you end up with."),
+                  ("val_on_train", "You measured on the training loader: the validation loss "
+                                   "comes from val_loader."),
+                  ("val_batch_sum", "You added up the batch losses: average them (divide by the "
+                                    "number of sequences)."),
+                  ("val_by_batches", "Divide the total by the number of sequences, not the "
+                                     "number of batches."),
+                  ("val_train_mode", "Call model.eval() before measuring on validation data.")])
 
 
 @exercise("train_with_validation")
 def test_training_loss_is_the_epoch_mean(student, rng):
     """train_loss is each epoch's mean training loss (what train_epoch returns)"""
-    run, epochs = Run(student, rng), 3
-    got = run.student_history(epochs)
-    expected, _ = run.reference_history(epochs)
-    found = run.variants(epochs)
-    expect_close(got["train_loss"], expected["train_loss"], rtol=1e-4,
-                 hint="Record what train_epoch(model, train_loader, optimizer, loss_fn) returns.",
-                 mistakes=[(found["last_batch"], "You recorded the loss of the last batch only: "
-                                                 "record the mean over the epoch (train_epoch "
-                                                 "returns it).")])
+    Run(student, rng).expect_entry(
+        "train_loss", 3,
+        hint="Record what train_epoch(model, train_loader, optimizer, loss_fn) returns.",
+        mistakes=[("last_batch", "You recorded the loss of the last batch only: record the mean "
+                                 "over the epoch (train_epoch returns it).")])
 
 
 @exercise("train_with_validation")
 def test_validation_accuracy_is_measured_on_the_validation_set(student, rng):
     """val_accuracy is the accuracy on val_loader after each epoch"""
-    run, epochs = Run(student, rng), 3
-    got = run.student_history(epochs)
-    expected, _ = run.reference_history(epochs)
-    found = run.variants(epochs)
-    expect_close(got["val_accuracy"], expected["val_accuracy"], rtol=1e-4,
-                 hint="Record accuracy(model, val_loader) after each epoch.",
-                 mistakes=[(found["accuracy_on_train"], "You measured the accuracy on the "
-                                                        "training loader: use val_loader."),
-                           (found["accuracy_before"], "You measured before training the epoch: "
-                                                      "measure after it.")])
+    Run(student, rng).expect_entry(
+        "val_accuracy", 3, hint="Record accuracy(model, val_loader) after each epoch.",
+        mistakes=[("accuracy_on_train", "You measured the accuracy on the training loader: use "
+                                        "val_loader."),
+                  ("accuracy_before", "You measured before training the epoch: measure after "
+                                      "it.")])
 
 
 @exercise("train_with_validation")

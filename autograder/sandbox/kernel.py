@@ -4,10 +4,10 @@ The trusted side talks to the kernel over ZMQ (IPC sockets in a private folder).
 the notebook's cells with nbclient (so outputs look as they do in JupyterLab). Grader requests
 go to ``dlbio_inside.serve_session``, which one execute request starts: requests and replies are
 JSON texts, one per line, on a Unix socket in a folder that is read-only inside. What student
-code prints during the calls is still read on IOPub and counted; a mark behind each call's
-output tells the trusted side it has read all of it. A cell or request that runs too long,
-floods its output or kills the kernel costs only itself: the kernel is killed, restarted, and
-the cells that ran before are replayed.
+code prints during the calls is still read on IOPub and counted; after a call that printed, a
+mark behind its output tells the trusted side it has read all of it. A cell or request that
+runs too long, floods its output or kills the kernel costs only itself: the kernel is killed,
+restarted, and the cells that ran before are replayed.
 """
 import asyncio
 import contextlib
@@ -375,6 +375,8 @@ class SandboxKernel:
             return self._run(self._exchange(json.dumps(request).encode() + b"\n", deadline,
                                               timeout))
         except SandboxFailure as failure:
+            # A session that never opened because student code broke its entry point needs no
+            # restart: the replay would break it again, at a restart's cost per exercise.
             if failure.kind != "no_reply" or self._session is not None:
                 self.restart()
             raise
