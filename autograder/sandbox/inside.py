@@ -27,7 +27,8 @@ MAX_DEPTH = 32
 # Only these libraries may be reached by name from the trusted side ("make" an optimizer,
 # a DataLoader, a loss function...). Student names are reached through the namespace instead.
 IMPORTABLE_ROOTS = ("torch", "numpy", "builtins", "math")
-# Published on IOPub after each call's output, so the trusted side knows it has read all of it.
+# Published on IOPub behind the output of a call that printed or displayed something, so the
+# trusted side knows it has read all of it.
 OUTPUT_MARK_MIME = "application/x.dlbio-output-mark"
 
 _objects = {}
