@@ -81,7 +81,7 @@ def calls_into_student_code(course, notebook_path, assignment):
     restore_grade_cells(notebook, source)
     with counted_requests() as tally:
         grade_notebook(notebook, assignment, notebook_path.parent,
-                       assignment_limits(assignment, course))
+                       assignment_limits(assignment, course), assignment=assignment)
     return tally
 
 

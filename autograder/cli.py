@@ -29,7 +29,8 @@ def check(args):
     if not args.json:
         print(f"Grading {path} as assignment {assignment} (this runs your whole notebook)...",
               flush=True)
-    result = grade_notebook(notebook, path.name, path.parent, assignment_limits(assignment))
+    result = grade_notebook(notebook, path.name, path.parent, assignment_limits(assignment),
+                            assignment=assignment)
     if args.json:
         print(json.dumps(report_module.to_json_dict(result), indent=2))
     else:

@@ -6,6 +6,7 @@ edited or deleted grade cell changes nothing), then uses the same pipeline and l
 """
 import copy
 import os
+import re
 from pathlib import Path
 
 from traitlets.config.loader import PyFileConfigLoader
@@ -16,6 +17,13 @@ from .sandbox.limits import Limits
 def course_root():
     """The course folder: $DLBIO_COURSE_ROOT, else the repository this package lives in."""
     return Path(os.environ.get("DLBIO_COURSE_ROOT") or Path(__file__).resolve().parents[1])
+
+
+def assignment_topic(assignment):
+    """The topic of a numbered assignment ("02_promoter_classifier" -> "promoter_classifier"),
+    which names its grader and mistakes modules; None for others (quizzes: "quiz_cnn")."""
+    numbered = re.fullmatch(r"\d+_(\w+)", assignment or "")
+    return numbered.group(1) if numbered else None
 
 
 def _grade_ids(notebook):

@@ -10,6 +10,8 @@ import re
 
 import nbformat
 
+from .course import assignment_topic
+
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.MULTILINE)
 STUDENTS = ("ada_reference", "ben_untouched", "cleo_mistakes")
 
@@ -42,10 +44,9 @@ def filled_notebook(release, source, code_for):
 def mistakes_of(assignment):
     """The mistakes catalogue ({exercise: [Mistake]}) of a numbered assignment "NN_topic"
     (``autograder.mistakes.<topic>``), or None if it has none."""
-    numbered = re.fullmatch(r"\d+_(\w+)", assignment)  # "02_promoter_classifier", not quizzes
-    if numbered is None:
+    module_name = assignment_topic(assignment)  # "02_promoter_classifier", not quizzes
+    if module_name is None:
         return None
-    module_name = numbered.group(1)
     try:
         module = importlib.import_module(f"autograder.mistakes.{module_name}")
     except ModuleNotFoundError:

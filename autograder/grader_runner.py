@@ -1,6 +1,8 @@
-"""Run the hidden grader modules (pytest test modules) against one student's code.
+"""Run an assignment's hidden grader module (a pytest test module) against one student's code.
 
-Each grader test is one check of one exercise (``@exercise("predict")``). A small pytest plugin
+Every numbered assignment ``NN_topic`` has one grader module, ``graders/test_<topic>.py``; only
+that module grades its notebook, so two assignments may each have an exercise of the same name
+(``accuracy``, ``relu``) without one's checks running on the other. Each grader test is one check of one exercise (``@exercise("predict")``). A small pytest plugin
 gives the tests two fixtures, ``student`` (the student's code, with this exercise's time budget)
 and ``rng`` (a ``torch.Generator`` seeded from the test's name, so regrading is deterministic),
 and turns every test outcome into a ``CheckResult``.
@@ -14,6 +16,7 @@ import pytest
 import torch
 
 from .checks import CheckFailed
+from .course import assignment_topic
 from .report import NOT_IMPLEMENTED, CheckResult, ExerciseReport
 from .student import StudentCode, StudentError
 
@@ -96,38 +99,51 @@ class _ResultCollector:
                                                     "the notebook to see the error."))
 
 
-def import_grader_modules():
-    """Import every grader module under the name pytest gives it, so that collection later
-    finds them imported; a module that fails to import is left for pytest to report. Also
+def grader_module(assignment, graders_dir=GRADERS_DIR):
+    """The grader module file of ``assignment`` ("02_promoter_classifier" ->
+    ``test_promoter_classifier.py`` in ``graders_dir``), or None when it has none."""
+    topic = assignment_topic(assignment)
+    path = graders_dir / f"test_{topic}.py" if topic else None
+    return path if path is not None and path.is_file() else None
+
+
+def import_grader_module(assignment):
+    """Import ``assignment``'s grader module under the name pytest gives it, so that collection
+    later finds it imported; a module that fails to import is left for pytest to report. Also
     imports ``torch._dynamo``, which torch's optimizers import at their first step (~1 s)."""
     importlib.import_module("torch._dynamo")
-    for path in sorted(GRADERS_DIR.glob("test_*.py")):
+    path = grader_module(assignment)
+    if path is not None:
         try:
             importlib.import_module(f"{__package__}.graders.{path.stem}")
         except Exception:  # noqa: BLE001 (pytest reports it when it collects the module)
             pass
 
 
-def run_graders(kernel, limits, exercises):
-    """Grade ``exercises`` (an ordered dict: name -> points possible) with the grader modules.
+def run_graders(kernel, limits, exercises, assignment, graders_dir=GRADERS_DIR):
+    """Grade ``exercises`` (an ordered dict: name -> points possible) of ``assignment`` (e.g.
+    "02_promoter_classifier") with its grader module in ``graders_dir``.
 
     kernel: the ``SandboxKernel`` that ran the notebook. Returns {name: ExerciseReport};
-    an exercise that no grader module knows scores 0 with a note.
+    an exercise that the assignment's grader module does not know scores 0 with a note.
     """
     reports = {name: ExerciseReport(name, points) for name, points in exercises.items()}
-    if not reports:
-        return reports
-    collector = _ResultCollector(kernel, limits, reports)
-    arguments = [str(GRADERS_DIR), "-p", "no:cacheprovider", "-p", "no:terminal",
-                 "-c", os.devnull, "--rootdir", str(GRADERS_DIR.parent.parent),
-                 "-W", "ignore", "--capture=no",
-                 # its gc.collect() at exit costs ~0.8 s per notebook; graders raise nothing
-                 # unraisable (student errors arrive as plain data)
-                 "-p", "no:unraisableexception", "-p", "no:threadexception"]
-    pytest.main(arguments, plugins=[collector])
+    module = grader_module(assignment, graders_dir)
+    collected = set()
+    if module is not None and reports:
+        collector = _ResultCollector(kernel, limits, reports)
+        arguments = [str(module), "-p", "no:cacheprovider", "-p", "no:terminal",
+                     "-c", os.devnull, "--rootdir", str(graders_dir.parent.parent),
+                     "-W", "ignore", "--capture=no",
+                     # its gc.collect() at exit costs ~0.8 s per notebook; graders raise
+                     # nothing unraisable (student errors arrive as plain data)
+                     "-p", "no:unraisableexception", "-p", "no:threadexception"]
+        pytest.main(arguments, plugins=[collector])
+        collected = collector.collected
     for name, report in reports.items():
-        if name not in collector.collected:
-            report.problem = f"no grader knows the exercise {name!r} (ask your instructor)"
+        if name not in collected:
+            report.problem = (f"no grader of {assignment} knows the exercise {name!r} (ask your "
+                              "instructor)")
         elif not report.checks and not report.problem:
             report.problem = "no check of this exercise could run"
     return reports

@@ -48,7 +48,8 @@ class SandboxedGrading(NbGraderPreprocessor):
         else:
             _remove_copies_of_links(submitted, Path(resources["metadata"]["path"]),
                                     _source_folder(course, assignment))
-            report = grade_notebook(nb, name, resources["metadata"]["path"], limits)
+            report = grade_notebook(nb, name, resources["metadata"]["path"], limits,
+                                    assignment=assignment)
         for note in report.notes:
             if note.startswith(FALLBACK_NOTE):
                 if not SandboxedGrading._fallback_announced:

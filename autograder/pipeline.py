@@ -78,13 +78,14 @@ def run_student_cells(kernel, notebook, report):
             report.notes.append(f"cell {index + 1} was stopped: {run.message}")
 
 
-def run_exercise_graders(kernel, limits, grade_cells):
-    """Stage 3: score every grade cell on the trusted side; returns {key: ExerciseReport}."""
+def run_exercise_graders(kernel, limits, grade_cells, assignment):
+    """Stage 3: score every grade cell on the trusted side with ``assignment``'s graders;
+    returns {key: ExerciseReport}."""
     exercises = {cell.key: cell.points for cell in grade_cells
                  if cell.key and not cell.key.startswith(QUIZ_PREFIX)}
     from .grader_runner import run_graders
 
-    reports = run_graders(kernel, limits, exercises)
+    reports = run_graders(kernel, limits, exercises, assignment)
     for cell in grade_cells:
         if cell.key and cell.key.startswith(QUIZ_PREFIX):
             reports[cell.key] = _grade_quiz_cell(kernel, limits, cell)
@@ -116,24 +117,28 @@ def write_grade_outputs(notebook, grade_cells, reports, report):
         report.exercises.append(exercise)
 
 
-def _import_graders():
-    """Import torch, pytest, the references and the grader modules (2-3 s, once per process)
-    while the sandbox runs the student's notebook on the other core."""
-    from .grader_runner import import_grader_modules
+def _import_graders(assignment):
+    """Import torch, pytest, the references and the assignment's grader module (2-3 s, once
+    per process) while the sandbox runs the student's notebook on the other core."""
+    from .grader_runner import import_grader_module
 
-    import_grader_modules()
+    import_grader_module(assignment)
 
 
-def grade_notebook(notebook, name, files_dir=None, limits=Limits(), isolation=None):
+def grade_notebook(notebook, name, files_dir=None, limits=Limits(), isolation=None, *,
+                   assignment):
     """Grade ``notebook`` (an nbformat NotebookNode, changed in place) and return its report.
 
-    files_dir: the submission's folder, whose files the student's code may read.
+    assignment: the assignment it belongs to (e.g. "02_promoter_classifier"): its grader
+    module alone scores the notebook. files_dir: the submission's folder, whose files the
+    student's code may read.
     """
     report = NotebookReport(name)
     grade_cells = find_grade_cells(notebook)
     kernel = SandboxKernel(limits, files_dir, isolation)
     reports = {}
-    warm_up = threading.Thread(target=_import_graders, name="import graders", daemon=True)
+    warm_up = threading.Thread(target=_import_graders, args=(assignment,), name="import graders",
+                               daemon=True)
     warm_up.start()
     try:
         kernel.start()
@@ -142,7 +147,7 @@ def grade_notebook(notebook, name, files_dir=None, limits=Limits(), isolation=No
                                 "this is not a security boundary")
         run_student_cells(kernel, notebook, report)
         warm_up.join()
-        reports = run_exercise_graders(kernel, limits, grade_cells)
+        reports = run_exercise_graders(kernel, limits, grade_cells, assignment)
     except SandboxFailure as failure:
         report.notes.append(f"your notebook could not be run: {failure.message}")
         reports = _ungraded(grade_cells, "your notebook could not be run, so this exercise "

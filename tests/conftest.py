@@ -20,15 +20,17 @@ def grade_cell(exercise, points=1.0):
     return cell
 
 
-def grade_snippets(code_cells, exercises, limits=None):
-    """Run ``code_cells`` in a sandboxed kernel and grade ``exercises`` ({name: points}).
+def grade_snippets(code_cells, exercises, limits=None, assignment="01_linear_regression"):
+    """Run ``code_cells`` in a sandboxed kernel and grade ``exercises`` ({name: points}) with
+    the graders of ``assignment``.
 
     Returns (report, {exercise: ExerciseReport}).
     """
     notebook = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell(code) for code in code_cells]
         + [grade_cell(name, points) for name, points in exercises.items()])
-    report = grade_notebook(notebook, "snippets", None, limits or Limits())
+    report = grade_notebook(notebook, "snippets", None, limits or Limits(),
+                            assignment=assignment)
     return report, {exercise.exercise: exercise for exercise in report.exercises}
 
 

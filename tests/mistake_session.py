@@ -22,9 +22,9 @@ def reference_notebook(source):
     return [solution_code(cell) for cell in cells], solutions
 
 
-def grade_mistakes(source, mistakes, limits=Limits()):
+def grade_mistakes(source, mistakes, assignment, limits=Limits()):
     """({exercise: ExerciseReport} of the reference, [(mistake, ExerciseReport, feedback text)]
-    for every mistake), each exercise graded out of 1 point."""
+    for every mistake), each exercise graded out of 1 point by ``assignment``'s graders."""
     cells, reference = reference_notebook(source)
     notebook = nbformat.v4.new_notebook()
     kernel = SandboxKernel(limits)
@@ -38,10 +38,12 @@ def grade_mistakes(source, mistakes, limits=Limits()):
         kernel.start()
         for code in cells:
             run(code)
-        baseline = run_graders(kernel, limits, {exercise: 1.0 for exercise in reference})
+        baseline = run_graders(kernel, limits, {exercise: 1.0 for exercise in reference},
+                               assignment)
         for mistake in mistakes:
             run(mistake.code)
-            exercise = run_graders(kernel, limits, {mistake.exercise: 1.0})[mistake.exercise]
+            exercise = run_graders(kernel, limits, {mistake.exercise: 1.0},
+                                   assignment)[mistake.exercise]
             results.append((mistake, exercise, render_exercise(exercise)))
             run(reference[mistake.exercise])
     finally:

@@ -28,7 +28,7 @@ def test_every_mistake_is_caught_with_its_hint(source_path):
                 for mistake in exercise_mistakes]
     stand_ins = [placeholder for exercise, code in reference_notebook(source)[1].items()
                  for placeholder in placeholders(exercise, code)]
-    baseline, results = grade_mistakes(source, mistakes + stand_ins)
+    baseline, results = grade_mistakes(source, mistakes + stand_ins, source_path.parent.name)
     assert {name: report.fraction for name, report in baseline.items()
             if report.fraction < 1.0} == {}, "the reference itself loses points"
     escaped = []
