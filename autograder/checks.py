@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from .student import Handle
+from .student import Handle, StudentError
 
 
 def exercise(name, weight=1.0):
@@ -92,6 +92,21 @@ def expect_tensor(got, shape=None, dtype=None, hint=""):
                           hint=hint or f"Convert with .to({dtype}).")
 
 
+def expect_one_per_sequence(got, n):
+    """A model's output for a batch of ``n`` sequences is a tensor of shape (n,): one
+    probability per sequence, as the labels y are (not (n, 1), nor 0-d when n = 1)."""
+    if isinstance(got, torch.Tensor) and tuple(got.shape) == (n, 1):
+        raise CheckFailed(expected=f"a tensor of shape ({n},)", got=describe(got),
+                          hint="Your output is (N, 1): squeeze the last dimension (.squeeze(1)) "
+                               "to return one probability per sequence, shape (N,), like the "
+                               "labels y.")
+    if n == 1 and isinstance(got, torch.Tensor) and got.dim() == 0:
+        raise CheckFailed(expected="a tensor of shape (1,)", got=describe(got),
+                          hint=".squeeze() without a dimension also removes the batch dimension "
+                               "when N = 1: squeeze only the last one (.squeeze(1)).")
+    expect_tensor(got, shape=(n,), hint="Return one probability per sequence, shape (N,).")
+
+
 def is_close(got, expected, rtol=1e-4, atol=1e-5):
     """True when two numeric values have the same shape and all entries agree within tolerance."""
     try:
@@ -151,11 +166,13 @@ def expect(condition, expected, got, hint):
         raise CheckFailed(expected=expected, got=got, hint=hint)
 
 
-def expect_raises(student, name, args, exception_type, hint, message_contains=()):
+def expect_raises(student, name, args, exception_type, hint, message_contains=(),
+                  wrong_type_hint=None, no_error_hint=None):
     """Calling student ``name(*args)`` raises ``exception_type`` whose message names each of
-    ``message_contains`` (e.g. the bad character and its position)."""
-    from .student import StudentError
-
+    ``message_contains``; returns the student's own message (without our "calling your code
+    raised X:" prefix), for checks of what it says. wrong_type_hint, no_error_hint: the hints
+    when another exception or none is raised (default: ``hint``); "{raised}" in
+    ``wrong_type_hint`` becomes the name of the exception raised."""
     try:
         result = student.call(name, *args)
     except StudentError as error:
@@ -163,15 +180,16 @@ def expect_raises(student, name, args, exception_type, hint, message_contains=()
             raise
         if error.exception_type != exception_type:
             raise CheckFailed(expected=f"a {exception_type}", got=error.message,
-                              hint=hint) from None
+                              hint=(wrong_type_hint or hint).replace(
+                                  "{raised}", error.exception_type)) from None
         missing = [text for text in message_contains if str(text) not in error.message]
         if missing:
             raise CheckFailed(expected=f"a {exception_type} whose message mentions "
                                        f"{', '.join(map(str, message_contains))}",
                               got=error.message, hint=hint) from None
-        return
+        return error.message.split(": ", 1)[-1]
     raise CheckFailed(expected=f"a {exception_type}", got=f"no error; returned {describe(result)}",
-                      hint=hint)
+                      hint=no_error_hint or hint)
 
 
 def explain_error(error, hints):

@@ -13,10 +13,12 @@ import torch.nn.functional as F
 
 import solutions.cnn as reference
 from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
-                               expect_equal, expect_raises, expect_tensor, explain_error)
+                               expect_equal, expect_one_per_sequence, expect_raises,
+                               expect_tensor, explain_error)
+from autograder.grading_kit import (BASES, load_state, one_hot, pair_by_shape, random_dna,
+                                    random_one_hot, state_shapes)
 from autograder.student import StudentError
 
-BASES = "ACGT"
 SCAN_HINT = ("feature_map[i] = sum(x[i:i+K] * filt) + bias, for every position i where the whole "
              "filter fits: i = 0, 1, ..., L - K (that is L - K + 1 positions).")
 SCAN_ERRORS = {"must match the size of tensor": "Off-by-one: your last window is shorter than the "
@@ -37,20 +39,6 @@ FLATTEN_OVERLAP_HINT = ("The Linear layer has the right size, but the flattened 
                         "(nn.MaxPool1d(pool_size): the stride equals the size), and flatten the "
                         "pooled maps with start_dim=1.")
 FORWARD_ERRORS = {"to have 4 channels, but got": TRANSPOSE_HINT, "conv2d": CONV2D_HINT}
-
-
-def one_hot(sequence):
-    """str of A C G T (N: a row of zeros) -> (L, 4) float32."""
-    return torch.tensor([[float(base == column) for column in BASES] for base in sequence])
-
-
-def random_dna(rng, length):
-    return "".join(BASES[i] for i in torch.randint(0, 4, (length,), generator=rng).tolist())
-
-
-def random_one_hot_batch(rng, n, length):
-    """(n, length, 4) float32 one-hot DNA."""
-    return F.one_hot(torch.randint(0, 4, (n, length), generator=rng), 4).float()
 
 
 # -- conv1d_scan ---------------------------------------------------------------------------------
@@ -393,7 +381,7 @@ def _forward(model, x, config):
         return model(x)
     except StudentError as error:
         if "mat1 and mat2 shapes cannot be multiplied" in error.message:
-            shapes = [tuple(value.shape) for value in _student_state(model).values()]
+            shapes = list(state_shapes(model).values())
             raise CheckFailed(expected="no error", got=error.message,
                               hint=_architecture_problem(shapes, config)
                               or FLATTEN_OVERLAP_HINT) from None
@@ -436,15 +424,6 @@ def _architecture_problem(shapes, config):
             f"bias), yours {shapes}. Keep the biases of both layers and add no other layer.")
 
 
-def _student_state(model):
-    state = model.call("state_dict")
-    if not isinstance(state, dict) or not all(isinstance(value, torch.Tensor)
-                                              for value in state.values()):
-        raise CheckFailed(expected="a model whose state_dict() holds tensors", got=describe(state),
-                          hint="DNACNN must be an nn.Module (class DNACNN(nn.Module)).")
-    return state
-
-
 def _random_state(rng, config):
     """Reference parameters (conv.weight, conv.bias, fc.weight, fc.bias) drawn with ``rng``."""
     seq_len, n_filters, kernel_size, pool_size = config
@@ -456,24 +435,13 @@ def _random_state(rng, config):
 
 
 def _load_reference_state(model, state, config):
-    """Copy the reference parameters into the student's model, matched by shape in order."""
-    student_state = _student_state(model)
-    shapes = [tuple(value.shape) for value in student_state.values()]
-    problem = _architecture_problem(shapes, config)
+    """Copy the reference parameters into the student's model, whatever its layers are called."""
+    shapes = state_shapes(model)
+    problem = _architecture_problem(list(shapes.values()), config)
     if problem:
         raise CheckFailed(expected=f"parameters of shapes {_reference_shapes(config)}",
-                          got=f"shapes {shapes}", hint=problem)
-    unused, mapping = list(student_state), {}
-    for value in state.values():
-        name = next(name for name in unused if tuple(student_state[name].shape) == value.shape)
-        unused.remove(name)
-        mapping[name] = value
-    try:
-        model.call("load_state_dict", mapping)
-    except StudentError as error:
-        raise CheckFailed(expected="the model accepts weights of the right shapes",
-                          got=error.message, hint="Build the layers in __init__ as nn.Module "
-                                                  "attributes.") from None
+                          got=f"shapes {list(shapes.values())}", hint=problem)
+    load_state(model, pair_by_shape(shapes, state.values()))
 
 
 def _reference_forward(state, x, pool_size, layout="transpose", conv_relu=True,
@@ -510,22 +478,13 @@ def _dnacnn_mistakes(state, x, pool_size):
                                      "(nn.MaxPool1d(pool_size)).")]
 
 
-def _expect_probabilities(got, n):
-    if isinstance(got, torch.Tensor) and tuple(got.shape) == (n, 1):
-        raise CheckFailed(expected=f"a tensor of shape ({n},)", got=describe(got),
-                          hint="The Linear layer outputs (N, 1): return one probability per "
-                               "sequence, shape (N,), with .squeeze(1).")
-    expect_tensor(got, shape=(n,), hint="Return one probability per sequence: shape (N,), "
-                                        "e.g. self.fc(...).squeeze(1).")
-
-
 @exercise("DNACNN", weight=2)
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda config: "-".join(map(str, config)))
 def test_dnacnn_returns_one_probability_per_sequence(student, rng, config):
     """one-hot DNA (N, L, 4) in, N probabilities out, for several sizes"""
     model = _build(student, config)
-    got = _forward(model, random_one_hot_batch(rng, 3, config[0]), config)
-    _expect_probabilities(got, 3)
+    got = _forward(model, random_one_hot(rng, 3, config[0]), config)
+    expect_one_per_sequence(got, 3)
     expect(bool(((got > 0) & (got < 1)).all()), "probabilities between 0 and 1", describe(got),
            "End with a sigmoid (and nothing after it).")
 
@@ -534,12 +493,8 @@ def test_dnacnn_returns_one_probability_per_sequence(student, rng, config):
 def test_dnacnn_keeps_a_batch_of_one(student, rng):
     """a batch of one sequence gives shape (1,)"""
     config = (30, 4, 5, 2)
-    got = _forward(_build(student, config), random_one_hot_batch(rng, 1, 30), config)
-    if isinstance(got, torch.Tensor) and got.shape == ():
-        raise CheckFailed(expected="a tensor of shape (1,)", got=describe(got),
-                          hint=".squeeze() without a dimension also removes the batch dimension "
-                               "when N = 1: use .squeeze(1).")
-    _expect_probabilities(got, 1)
+    got = _forward(_build(student, config), random_one_hot(rng, 1, 30), config)
+    expect_one_per_sequence(got, 1)
 
 
 @exercise("DNACNN", weight=2)
@@ -547,7 +502,7 @@ def test_dnacnn_keeps_a_batch_of_one(student, rng):
 def test_dnacnn_has_the_parameters_of_conv1d_and_one_linear_layer(student, config):
     """the parameters: Conv1d(4, n_filters, K) and Linear(flattened size, 1), counted"""
     model = _build(student, config)
-    shapes = [tuple(value.shape) for value in _student_state(model).values()]
+    shapes = list(state_shapes(model).values())
     problem = _architecture_problem(shapes, config)
     n_parameters = sum(math.prod(shape) for shape in shapes)
     expected = sum(math.prod(shape) for shape in _reference_shapes(config))
@@ -563,9 +518,9 @@ def test_dnacnn_with_the_reference_weights_computes_the_reference(student, rng, 
     model = _build(student, config)
     state = _random_state(rng, config)
     _load_reference_state(model, state, config)
-    x = random_one_hot_batch(rng, 8, config[0])
+    x = random_one_hot(rng, 8, config[0])
     got = _forward(model, x, config)
-    _expect_probabilities(got, 8)
+    expect_one_per_sequence(got, 8)
     expect_close(got, _reference_forward(state, x, config[3]), rtol=1e-4, atol=1e-5,
                  hint="transpose → Conv1d → ReLU → MaxPool1d → flatten → Linear → sigmoid, in "
                       "this order.", mistakes=_dnacnn_mistakes(state, x, config[3]))
@@ -590,7 +545,7 @@ def test_a_motif_moving_within_a_pool_window_changes_nothing(student, rng):
     _load_reference_state(model, state, config)
     x = torch.stack([_motif_at(12, seq_len), _motif_at(13, seq_len), _motif_at(16, seq_len)])
     got = _forward(model, x, config)
-    _expect_probabilities(got, 3)
+    expect_one_per_sequence(got, 3)
     expected = _reference_forward(state, x, pool_size)
     expect_close(got[:2], expected[:2], hint="A motif that moves within one pooling window must "
                  "give the same pooled features: ReLU, then max pooling in windows of pool_size "

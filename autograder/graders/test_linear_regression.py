@@ -12,7 +12,7 @@ from torch import nn
 
 import solutions.linear_regression as reference
 from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
-                               expect_equal, expect_tensor, explain_error, is_close)
+                               expect_tensor, explain_error, is_close)
 from autograder.student import StudentError
 
 NO_GRAD_HINT = ("Update the parameters in place inside `with torch.no_grad():` "

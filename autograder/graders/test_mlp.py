@@ -10,7 +10,6 @@ A check of a side property (a shape or dtype kept, the input left alone, a plain
 per epoch, no gradients tracked) first asks for the right values on the same call: code that does
 no work has many side properties, and must not earn points for them.
 """
-import importlib
 import math
 
 import numpy as np
@@ -20,48 +19,11 @@ from torch import nn
 
 import solutions.mlp as reference
 from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
-                               expect_equal, expect_tensor, explain_error, is_close)
+                               expect_equal, expect_one_per_sequence, expect_tensor,
+                               explain_error, is_close)
+from autograder.grading_kit import (build, loader, pair_by_shape, random_one_hot, randomize,
+                                    restored, twin)
 from autograder.student import StudentError
-
-# -- building the same torch objects on both sides -----------------------------------------------
-
-
-def build(student, path, *args, **kwargs):
-    """``path(*args, **kwargs)`` (e.g. "torch.nn.Linear"): in the sandbox as a Handle when
-    ``student`` is given, here otherwise."""
-    if student is not None:
-        return student.make(path, *args, **kwargs)
-    module_path, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(module_path), name)(*args, **kwargs)
-
-
-def sequential(student, layers):
-    """nn.Sequential of ``layers``: (class name under torch.nn, args, kwargs) triples."""
-    return build(student, "torch.nn.Sequential",
-                 *[build(student, f"torch.nn.{name}", *args, **kwargs)
-                   for name, args, kwargs in layers])
-
-
-def randomize(model, rng):
-    """Overwrite every parameter with N(0, 1/fan_in) draws from ``rng`` (biases: fan_in 4)."""
-    with torch.no_grad():
-        for parameter in model.parameters():
-            fan_in = parameter.shape[1] if parameter.dim() > 1 else 4
-            parameter.copy_(torch.randn(parameter.shape, generator=rng) / math.sqrt(fan_in))
-    return model
-
-
-def twin(student, layers, rng):
-    """(local model, sandbox model): the same nn.Sequential with the same random weights."""
-    local = randomize(sequential(None, layers), rng)
-    remote = sequential(student, layers)
-    remote.call("load_state_dict", local.state_dict())
-    return local, remote
-
-
-def one_hot(rng, n, seq_len):
-    """(n, seq_len, 4) float32 one-hot DNA the student has not seen."""
-    return torch.eye(4)[torch.randint(0, 4, (n, seq_len), generator=rng)]
 
 
 def maybe(compute):
@@ -317,25 +279,17 @@ def expected_shapes(in_features, hidden_sizes):
 
 
 def load_reference_weights(student, model, local):
-    """Copy ``local``'s parameters into the student's ``model``, matched by registration order,
-    or by shape when the student registered the layers in another order."""
+    """Copy ``local``'s parameters into the student's ``model``, whatever its layers are called."""
     got = parameter_shapes(student, model)
-    wanted = [(name, tuple(tensor.shape)) for name, tensor in local.named_parameters()]
-    tensors = [tensor.detach() for tensor in local.parameters()]
-    in_features = wanted[0][1][1]
-    hidden_sizes = [shape[0] for _, shape in wanted[:-2:2]]
-    if [shape for _, shape in got] == [shape for _, shape in wanted]:
-        state = {name: tensor for (name, _), tensor in zip(got, tensors)}
-    elif sorted(shape for _, shape in got) == sorted(shape for _, shape in wanted) and \
-            len({shape for _, shape in wanted}) == len(wanted):
-        by_shape = {shape: tensor for (_, shape), tensor in zip(wanted, tensors)}
-        state = {name: by_shape[shape] for name, shape in got}
-    else:
+    wanted = [tuple(tensor.shape) for tensor in local.parameters()]
+    pairs = pair_by_shape(dict(got), list(local.parameters()))
+    if pairs is None or len(pairs) != len(got):
+        in_features, hidden_sizes = wanted[0][1], [shape[0] for shape in wanted[:-2:2]]
         raise CheckFailed(expected="the parameters of " + " -> ".join(
             map(str, [in_features, *hidden_sizes, 1])) + " Linear layers",
             got=", ".join(f"{name} {shape}" for name, shape in got) or "no parameters",
             hint=architecture_hint([shape for _, shape in got], in_features, hidden_sizes))
-    model.call("load_state_dict", state, strict=False)
+    model.call("load_state_dict", pairs, strict=False)
 
 
 def mlp_variant(local, x, hidden="relu", output_relu=False, output="sigmoid"):
@@ -359,26 +313,13 @@ def call_model(model, x):
         explain_error(error, {"shapes cannot be multiplied": FLATTEN_HINT})
 
 
-def expect_one_per_sequence(got, n):
-    """``got`` is a tensor of shape (n,): one probability per sequence."""
-    if isinstance(got, torch.Tensor) and tuple(got.shape) == (n, 1):
-        raise CheckFailed(expected=f"a tensor of shape ({n},)", got=describe(got),
-                          hint="Squeeze the output layer's last dimension: (N, 1) -> (N,) with "
-                               "squeeze(1), so it matches the labels y of shape (N,).")
-    if n == 1 and isinstance(got, torch.Tensor) and got.dim() == 0:
-        raise CheckFailed(expected="a tensor of shape (1,)", got=describe(got),
-                          hint="For N = 1, squeeze() drops the batch dimension too: squeeze "
-                               "only the last one (squeeze(1) or squeeze(-1)).")
-    expect_tensor(got, shape=(n,), hint="Return one probability per sequence, shape (N,).")
-
-
 def output_with_reference_weights(student, rng, seq_len, hidden_sizes, n, flat=False):
     """(the student's MLP's output, the reference's) on n random sequences, both with the same
     weights: so only an MLP that computes something earns its shape checks."""
     local = randomize(reference.MLP(seq_len * 4, hidden_sizes), rng)
     model = student_mlp(student, seq_len * 4, hidden_sizes)
     load_reference_weights(student, model, local)
-    x = one_hot(rng, n, seq_len)
+    x = random_one_hot(rng, n, seq_len)
     with torch.no_grad():
         return call_model(model, x.flatten(start_dim=1) if flat else x), local(x)
 
@@ -428,7 +369,7 @@ def test_mlp_with_reference_weights_computes_the_reference_output(student, rng, 
     local = randomize(reference.MLP(seq_len * 4, hidden_sizes), rng)
     model = student_mlp(student, seq_len * 4, hidden_sizes)
     load_reference_weights(student, model, local)
-    x = one_hot(rng, 12, seq_len)
+    x = random_one_hot(rng, 12, seq_len)
     got = call_model(model, x)
     with torch.no_grad():
         expected = local(x)
@@ -554,12 +495,6 @@ def separable(rng, n):
     return x, torch.where(flip, 1 - y, y)
 
 
-def loader(student, x, y, batch_size=BATCH):
-    """An unshuffled DataLoader over (x, y): here, or in the sandbox when student is given."""
-    dataset = build(student, "torch.utils.data.TensorDataset", x, y)
-    return build(student, "torch.utils.data.DataLoader", dataset, batch_size=batch_size)
-
-
 class Run:
     """One training set-up, built on both sides: a model with the same weights, unshuffled
     loaders over the same data, SGD with the same learning rate, and BCE."""
@@ -577,22 +512,20 @@ class Run:
         student = self.student
         optimizer = student.make("torch.optim.SGD", self.remote.call("parameters"), lr=self.lr)
         history = student.call("train_with_validation", self.remote,
-                               loader(student, *self.train_data),
-                               val_loader or loader(student, *self.val_data), optimizer,
+                               loader(student, *self.train_data, BATCH),
+                               val_loader or loader(student, *self.val_data, BATCH), optimizer,
                                student.make("torch.nn.BCELoss"), epochs)
         expect_history_layout(history, epochs, floats_only)
         return {key: [float(value) if isinstance(value, torch.Tensor) and value.numel() == 1
                       else value for value in values] for key, values in history.items()}
 
     def fresh_local(self):
-        model = sequential(None, self.layers)
-        model.load_state_dict(self.initial_state)
-        return model
+        return restored(self.layers, self.initial_state)
 
     def reference_history(self, epochs):
         model = self.fresh_local()
         history = reference.train_with_validation(
-            model, loader(None, *self.train_data), loader(None, *self.val_data),
+            model, loader(None, *self.train_data, BATCH), loader(None, *self.val_data, BATCH),
             torch.optim.SGD(model.parameters(), lr=self.lr), nn.BCELoss(), epochs)
         return history, model
 
@@ -600,7 +533,8 @@ class Run:
         """What typical wrong loops record, epoch by epoch, on this set-up."""
         model, loss_fn = self.fresh_local(), nn.BCELoss()
         optimizer = torch.optim.SGD(model.parameters(), lr=self.lr)
-        train_loader, val_loader = loader(None, *self.train_data), loader(None, *self.val_data)
+        train_loader = loader(None, *self.train_data, BATCH)
+        val_loader = loader(None, *self.val_data, BATCH)
         found = {key: [] for key in ("val_before", "val_on_train", "val_batch_sum",
                                      "val_by_batches", "val_train_mode", "last_batch",
                                      "accuracy_on_train", "accuracy_before")}

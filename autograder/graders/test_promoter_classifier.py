@@ -19,13 +19,15 @@ import re
 import pytest
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
 
 import solutions.promoter_classifier as reference
-from autograder.grader_runner import COURSE_SEED
 from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
-                               expect_equal, expect_raises, expect_tensor, explain_error)
+                               expect_equal, expect_one_per_sequence, expect_raises,
+                               expect_tensor, explain_error)
 from autograder.data import synthetic_dna
+from autograder.grader_runner import COURSE_SEED
+from autograder.grading_kit import (loader, pair_by_shape, random_dna, random_one_hot,
+                                    restored, state_shapes, twin)
 from autograder.student import Handle, StudentError
 
 # The notebook trains this model in section 11 and states the reference's test accuracy. It is
@@ -60,12 +62,6 @@ LOSS_ORDER_HINT = "Call loss_fn(prediction, target): the model's output first, t
 STACK_HINT = "Stack the one-hot encodings: torch.stack([one_hot(seq) for seq in seqs])."
 
 
-def random_dna(rng, length, bases="ACGT"):
-    """A random sequence of ``length`` characters drawn from ``bases``."""
-    picks = torch.randint(len(bases), (length,), generator=rng).tolist()
-    return "".join(bases[pick] for pick in picks)
-
-
 def all_bases_dna(rng, length):
     """A random sequence with every one of A, C, G, T, N in it (so column mix-ups show)."""
     return "".join(sorted("ACGTN", key=lambda _: torch.rand((), generator=rng).item())) + \
@@ -85,11 +81,6 @@ def _call_or_fail(student, name, *args, expected, hint):
         if error.kind != "exception":
             raise
         raise CheckFailed(expected=expected, got=error.message, hint=hint) from None
-
-
-def _message(error):
-    """The student's own exception message, without our 'calling your code raised X:' prefix."""
-    return error.message.split(": ", 1)[-1]
 
 
 # -- tokenize -----------------------------------------------------------------------------------
@@ -142,23 +133,14 @@ def test_tokenize_names_the_bad_character_and_its_position(student, rng, bad):
     seq = random_dna(rng, position, "ACGT") + bad + random_dna(rng, 9, "ACGT")
     hint = (f"Raise ValueError with a message that names the character and its position, "
             f"e.g. raise ValueError(f\"{{base!r}} at position {{position}} is not a DNA base\").")
-    try:
-        result = student.call("tokenize", seq)
-    except StudentError as error:
-        if error.kind != "exception":
-            raise
-        if error.exception_type != "ValueError":
-            raise CheckFailed(expected="a ValueError", got=error.message,
-                              hint=f"You raised {error.exception_type}; check each base "
-                                   f"yourself and raise ValueError. {hint}") from None
-        message = _message(error)
-        named_position = any(re.search(rf"(?<!\d){number}(?!\d)", message)
-                             for number in (position, position + 1))
-        expect(bad in message and named_position,
-               f"a message naming {bad!r} and its position {position}", message, hint)
-        return
-    raise CheckFailed(expected="a ValueError", got=f"no error; returned {describe(result)}",
-                      hint=f"{bad!r} is not a DNA base: {hint}")
+    message = expect_raises(student, "tokenize", (seq,), "ValueError", hint,
+                            wrong_type_hint="You raised {raised}; check each base yourself "
+                                            f"and raise ValueError. {hint}",
+                            no_error_hint=f"{bad!r} is not a DNA base: {hint}")
+    named_position = any(re.search(rf"(?<!\d){number}(?!\d)", message)
+                         for number in (position, position + 1))
+    expect(bad in message and named_position,
+           f"a message naming {bad!r} and its position {position}", message, hint)
 
 
 # -- one_hot ------------------------------------------------------------------------------------
@@ -481,9 +463,9 @@ def test_dataloader_batches_the_dataset(student, rng):
     """a DataLoader over the dataset gives x (B, L, 4) float32 and y (B,) float32"""
     seqs, labels = _sequences_and_labels(rng, 10, 12)
     dataset = _student_dataset(student, seqs, labels)
-    loader = student.make("torch.utils.data.DataLoader", dataset, batch_size=4)
+    batches = student.make("torch.utils.data.DataLoader", dataset, batch_size=4)
     try:
-        batch = student.make("builtins.next", student.make("builtins.iter", loader)).value()
+        batch = student.make("builtins.next", student.make("builtins.iter", batches)).value()
     except StudentError as error:
         explain_error(error, {"default_collate": "Items must be tensors: (one-hot (L, 4), "
                                                  "0-d label tensor)."})
@@ -565,17 +547,13 @@ def test_test_loader_keeps_the_order(student, rng):
 def test_loaders_use_the_batch_size(student, rng):
     """both loaders make batches of batch_size"""
     train_loader, test_loader, batch_size = _student_loaders(student, rng)
-    for loader in (train_loader, test_loader):
-        _, sizes = _one_epoch(student, loader)
+    for student_loader in (train_loader, test_loader):
+        _, sizes = _one_epoch(student, student_loader)
         expect(sizes and sizes[0] == batch_size, f"batches of {batch_size}",
                f"batches of {sizes[:3]}", "Pass batch_size to both DataLoaders.")
 
 
 # -- LogisticRegression -------------------------------------------------------------------------
-
-def _random_one_hot(rng, n, seq_len):
-    return reference.encode_batch([random_dna(rng, seq_len, "ACGTN") for _ in range(n)])
-
 
 def _student_model(student, seq_len):
     try:
@@ -603,21 +581,15 @@ def _reference_model(rng, seq_len):
 
 def _load_reference_weights(model, reference_model, seq_len):
     """Copy the reference's weights into the student's model, whatever its layer is called."""
-    state = model.call("state_dict")
-    tensors = {key: value for key, value in state.items() if isinstance(value, torch.Tensor)}
-    weights = [key for key, value in tensors.items() if value.numel() == seq_len * 4]
-    biases = [key for key, value in tensors.items() if value.numel() == 1]
-    shapes = ", ".join(f"{key} {tuple(value.shape)}" for key, value in tensors.items())
-    expect(len(weights) == 1 and len(biases) == 1,
-           f"one weight tensor of {seq_len * 4} numbers and one bias",
-           f"parameters {shapes or 'none'}",
+    shapes = state_shapes(model)
+    pairs = pair_by_shape(shapes, [reference_model.linear.weight, reference_model.linear.bias],
+                          same_size=True)
+    expect(pairs is not None, f"one weight tensor of {seq_len * 4} numbers and one bias",
+           "parameters " + (", ".join(f"{key} {shape}" for key, shape in shapes.items())
+                            or "none"),
            "The model is one nn.Linear(seq_len * 4, 1): one weight per (position, base) and one "
            "bias.")
-    new_state = dict(state)
-    new_state[weights[0]] = reference_model.linear.weight.detach().reshape(
-        tensors[weights[0]].shape)
-    new_state[biases[0]] = reference_model.linear.bias.detach().reshape(tensors[biases[0]].shape)
-    model.call("load_state_dict", new_state)
+    model.call("load_state_dict", pairs, strict=False)
 
 
 def _output_with_reference_weights(student, rng, seq_len, n):
@@ -626,7 +598,7 @@ def _output_with_reference_weights(student, rng, seq_len, n):
     reference_model = _reference_model(rng, seq_len)
     model = _student_model(student, seq_len)
     _load_reference_weights(model, reference_model, seq_len)
-    x = _random_one_hot(rng, n, seq_len)
+    x = random_one_hot(rng, n, seq_len, with_n=True)
     with torch.no_grad():
         return _forward(model, x), reference_model(x)
 
@@ -636,11 +608,7 @@ def _output_with_reference_weights(student, rng, seq_len, n):
 def test_model_outputs_one_probability_per_sequence(student, rng, seq_len, n):
     """the model maps (N, L, 4) to probabilities of shape (N,)"""
     got, expected = _output_with_reference_weights(student, rng, seq_len, n)
-    if isinstance(got, torch.Tensor) and tuple(got.shape) == (n, 1):
-        raise CheckFailed(expected=f"a tensor of shape ({n},)", got=describe(got),
-                          hint="nn.Linear returns (N, 1): squeeze the last dimension "
-                               "(.squeeze(1)) to return (N,).")
-    expect_tensor(got, shape=(n,), hint="Return one probability per sequence, shape (N,).")
+    expect_one_per_sequence(got, n)
     expect(bool(((got >= 0) & (got <= 1)).all()), "probabilities between 0 and 1",
            describe(got), "Apply the sigmoid to the score.")
     expect_close(got, expected, hint=MODEL_HINT)
@@ -650,9 +618,7 @@ def test_model_outputs_one_probability_per_sequence(student, rng, seq_len, n):
 def test_model_keeps_the_batch_dimension_for_one_sequence(student, rng):
     """a batch of one sequence gives its probability with shape (1,), not a 0-d tensor"""
     got, expected = _output_with_reference_weights(student, rng, 9, 1)
-    expect_tensor(got, shape=(1,),
-                  hint="Squeeze only the last dimension (.squeeze(1) or .squeeze(-1)): "
-                       ".squeeze() also removes the batch dimension when N = 1.")
+    expect_one_per_sequence(got, 1)
     expect_close(got, expected, hint=MODEL_HINT)
 
 
@@ -676,7 +642,7 @@ def test_model_computes_sigmoid_of_a_linear_score(student, rng, seq_len):
     reference_model = _reference_model(rng, seq_len)
     model = _student_model(student, seq_len)
     _load_reference_weights(model, reference_model, seq_len)
-    x = _random_one_hot(rng, 6, seq_len)
+    x = random_one_hot(rng, 6, seq_len, with_n=True)
     got = _forward(model, x)
     with torch.no_grad():
         expected = reference_model(x)
@@ -696,47 +662,29 @@ def test_model_computes_sigmoid_of_a_linear_score(student, rng, seq_len):
 # -- train_epoch --------------------------------------------------------------------------------
 
 def _layers(seq_len, in_place_relu=False, dropout=False):
-    """A (B, L, 4) -> (B,) probability model made only of torch layers: (path, args, kwargs)."""
-    layers = [("torch.nn.ReLU", (), {"inplace": True})] if in_place_relu else []
-    layers += [("torch.nn.Dropout", (0.5,), {})] if dropout else []
-    return layers + [("torch.nn.Flatten", (), {}), ("torch.nn.Linear", (seq_len * 4, 1), {}),
-                     ("torch.nn.Sigmoid", (), {}), ("torch.nn.Flatten", (0,), {})]
+    """A (B, L, 4) -> (B,) probability model made only of torch layers: (name, args, kwargs)."""
+    layers = [("ReLU", (), {"inplace": True})] if in_place_relu else []
+    layers += [("Dropout", (0.5,), {})] if dropout else []
+    return layers + [("Flatten", (), {}), ("Linear", (seq_len * 4, 1), {}), ("Sigmoid", (), {}),
+                     ("Flatten", (0,), {})]
 
 
 def _linear_state(rng, layers, seq_len):
-    index = [path for path, _, _ in layers].index("torch.nn.Linear")
+    index = [name for name, _, _ in layers].index("Linear")
     return {f"{index}.weight": 0.5 * torch.randn(1, seq_len * 4, generator=rng),
             f"{index}.bias": 0.1 * torch.randn(1, generator=rng)}
 
 
 def _sandbox_model(student, layers, state):
-    model = student.make("torch.nn.Sequential",
-                         *(student.make(path, *args, **kwargs) for path, args, kwargs in layers))
-    model.call("load_state_dict", state)
-    return model
-
-
-def _local_model(layers, state):
-    modules = []
-    for path, args, kwargs in layers:
-        module_path, _, name = path.rpartition(".")
-        modules.append(getattr(nn, name)(*args, **kwargs))
-    model = nn.Sequential(*modules)
-    model.load_state_dict(state)
-    return model
+    return twin(student, layers, state=state)[1]
 
 
 def _learnable_problem(rng, n, seq_len):
     """One-hot DNA x (n, L, 4) and labels y (n,): 'is there a G at position 2?', 10% flipped."""
-    x = _random_one_hot(rng, n, seq_len)
+    x = random_one_hot(rng, n, seq_len, with_n=True)
     flipped = torch.rand(n, generator=rng) < 0.1
     y = (x[:, 2, 2] == 1).float()
     return x, torch.where(flipped, 1 - y, y)
-
-
-def _sandbox_loader(student, x, y, batch_size):
-    dataset = student.make("torch.utils.data.TensorDataset", x, y)
-    return student.make("torch.utils.data.DataLoader", dataset, batch_size=batch_size)
 
 
 def _student_epoch(student, model, loader, optimizer):
@@ -754,10 +702,10 @@ def _replayed_epoch(layers, state, x, y, batch_size, lr, zero_grad=True, step_pe
 
     zero_grad=False: gradients pile up; step_per_batch=False: one step after the whole epoch.
     """
-    model = _local_model(layers, state)
+    model = restored(layers, state)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     batch_losses = []
-    for x_batch, y_batch in DataLoader(TensorDataset(x, y), batch_size=batch_size):
+    for x_batch, y_batch in loader(None, x, y, batch_size):
         if zero_grad and (step_per_batch or not batch_losses):
             optimizer.zero_grad()
         loss = nn.BCELoss()(model(x_batch), y_batch)
@@ -777,7 +725,7 @@ def _sgd_setup(student, rng, lr=0.5, n=50, batch_size=16, seq_len=12):
     x, y = _learnable_problem(rng, n, seq_len)
     model = _sandbox_model(student, layers, state)
     optimizer = student.make("torch.optim.SGD", model.call("parameters"), lr=lr)
-    return layers, state, x, y, model, _sandbox_loader(student, x, y, batch_size), optimizer
+    return layers, state, x, y, model, loader(student, x, y, batch_size), optimizer
 
 
 @exercise("train_epoch", weight=2)
@@ -853,8 +801,8 @@ def test_training_lowers_the_loss(student, rng):
     x, y = _learnable_problem(rng, 64, seq_len)
     model = _sandbox_model(student, layers, _linear_state(rng, layers, seq_len))
     optimizer = student.make("torch.optim.Adam", model.call("parameters"), lr=0.05)
-    loader = _sandbox_loader(student, x, y, 16)
-    losses = [_student_epoch(student, model, loader, optimizer) for _ in range(5)]
+    batches = loader(student, x, y, 16)
+    losses = [_student_epoch(student, model, batches, optimizer) for _ in range(5)]
     expect(_finite_number(losses[0]) and _finite_number(losses[-1])
            and float(losses[-1]) < 0.8 * float(losses[0]),
            "the loss to fall over 5 epochs", describe(losses),
@@ -924,9 +872,9 @@ def test_trained_promoter_model_reaches_the_stated_accuracy(student):
 
 def _accuracy_problem(rng, layers, state, n=50, seq_len=12):
     """Sequences and labels on which the model is right about 70% of the time."""
-    x = _random_one_hot(rng, n, seq_len)
+    x = random_one_hot(rng, n, seq_len, with_n=True)
     with torch.no_grad():
-        predicted = (_local_model(layers, state).eval()(x) > 0.5).float()
+        predicted = (restored(layers, state).eval()(x) > 0.5).float()
     flipped = torch.rand(n, generator=rng) < 0.3
     return x, torch.where(flipped, 1 - predicted, predicted)
 
@@ -936,8 +884,7 @@ ACCURACY_HINT = ("Call model.eval() first (the model may use dropout), predict 1
 
 
 def _reference_accuracy(layers, state, x, y, batch_size):
-    return reference.accuracy(_local_model(layers, state),
-                              DataLoader(TensorDataset(x, y), batch_size=batch_size))
+    return reference.accuracy(restored(layers, state), loader(None, x, y, batch_size))
 
 
 def _student_accuracy(student, model, loader):
@@ -959,10 +906,10 @@ def test_accuracy_is_the_fraction_classified_right(student, rng, batch_size):
     state = _linear_state(rng, layers, seq_len)
     x, y = _accuracy_problem(rng, layers, state, n, seq_len)
     model = _sandbox_model(student, layers, state)  # in training mode: dropout is active
-    got = _student_accuracy(student, model, _sandbox_loader(student, x, y, batch_size))
+    got = _student_accuracy(student, model, loader(student, x, y, batch_size))
     expected = _reference_accuracy(layers, state, x, y, batch_size)
     with torch.no_grad():
-        right = ((_local_model(layers, state).eval()(x) > 0.5).float() == y).float()
+        right = ((restored(layers, state).eval()(x) > 0.5).float() == y).float()
     per_batch = [float(chunk.mean()) for chunk in right.split(batch_size)]
     mistakes = [(float(right.sum()), "Return a fraction: divide the number of correct "
                                      "predictions by the number of sequences."),
@@ -985,7 +932,7 @@ def test_accuracy_leaves_the_model_in_eval_mode(student, rng):
     state = _linear_state(rng, layers, seq_len)
     x, y = _accuracy_problem(rng, layers, state, 23, seq_len)  # k / 23: no round number
     model = _sandbox_model(student, layers, state)
-    got = _student_accuracy(student, model, _sandbox_loader(student, x, y, 8))
+    got = _student_accuracy(student, model, loader(student, x, y, 8))
     expect_close(got, _reference_accuracy(layers, state, x, y, 8), rtol=1e-6, hint=ACCURACY_HINT)
     expect(model.attr("training") is False, "the model in eval mode", "the model in train mode",
            "Call model.eval() at the start of accuracy, and do not switch back to train mode.")
@@ -1003,7 +950,7 @@ def test_accuracy_does_not_track_gradients(student, rng):
     batches = student.put([(x_batch.clone().requires_grad_(), y_batch)
                            for x_batch, y_batch in zip(x.split(8), y.split(8))])
     got = _student_accuracy(student, _sandbox_model(student, layers, state), batches)
-    expected = reference.accuracy(_local_model(layers, state), list(zip(x.split(8), y.split(8))))
+    expected = reference.accuracy(restored(layers, state), list(zip(x.split(8), y.split(8))))
     expect_close(got, expected, rtol=1e-6, hint="Predict 1 where p > 0.5 and divide the number "
                                                 "of correct predictions by the number of "
                                                 "sequences.")
@@ -1017,7 +964,7 @@ def test_accuracy_returns_a_float(student, rng):
     state = _linear_state(rng, layers, seq_len)
     x, y = _accuracy_problem(rng, layers, state, 23, seq_len)  # k / 23: no round number
     got = _student_accuracy(student, _sandbox_model(student, layers, state),
-                            _sandbox_loader(student, x, y, 8))
+                            loader(student, x, y, 8))
     expect_close(got, _reference_accuracy(layers, state, x, y, 8), rtol=1e-6, hint=ACCURACY_HINT)
     expect(isinstance(got, float), "a Python float", describe(got),
            "Return a plain number, e.g. n_correct / n_seen with n_correct from .item().")

@@ -159,7 +159,7 @@ class MLP(nn.Module):
 
     def forward(self, x):
         return self.layers(x.flatten(start_dim=1)).squeeze()
-""", "squeeze() drops the batch dimension"),
+""", "also removes the batch dimension"),
     Mistake("MLP", "flattened the batch dimension too", """
 class MLP(nn.Module):
     def __init__(self, in_features, hidden_sizes):
