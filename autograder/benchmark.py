@@ -22,7 +22,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from .course import assignment_limits, restore_grade_cells
-from .example_class import build_example_class, mistakes_of
+from .example_class import build_example_class, has_mistakes
 from .nbgrader_cli import REPO, assignments_in, make_course, run_nbgrader
 from .pipeline import grade_notebook, read_notebook
 from .sandbox.kernel import SandboxKernel
@@ -109,7 +109,7 @@ def main(argv=None):
     parser.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
     options = parser.parse_args(argv)
     assignments = options.assignments or [assignment for assignment in assignments_in(REPO)
-                                          if mistakes_of(assignment) is not None]
+                                          if has_mistakes(assignment)]
     print(f"{'assignment':24} {'nbclient, no grading':>21} {'nbgrader autograde':>19} "
           f"{'sandboxed autograde':>20} {'/ stock':>8} {'/ plain':>8}   "
           f"(medians of {options.repeat})")

@@ -5,6 +5,7 @@ For every assignment in ``source/`` with a mistakes catalogue, three students su
 release notebook as handed out) and ``cleo_mistakes`` (the first typical mistake of every
 exercise, the reference elsewhere).
 """
+import dataclasses
 import importlib
 import re
 
@@ -41,19 +42,37 @@ def filled_notebook(release, source, code_for):
     return notebook
 
 
-def mistakes_of(assignment):
-    """The mistakes catalogue ({exercise: [Mistake]}) of a numbered assignment "NN_topic"
-    (``autograder.mistakes.<topic>``), or None if it has none."""
-    module_name = assignment_topic(assignment)  # "02_promoter_classifier", not quizzes
-    if module_name is None:
+def has_mistakes(assignment):
+    """True when the numbered assignment "NN_topic" has a mistakes catalogue,
+    ``autograder.mistakes.<topic>`` (quizzes have none)."""
+    return _catalogue_module(assignment) is not None
+
+
+def _catalogue_module(assignment):
+    topic = assignment_topic(assignment)
+    if topic is None:
         return None
     try:
-        module = importlib.import_module(f"autograder.mistakes.{module_name}")
+        return importlib.import_module(f"autograder.mistakes.{topic}")
     except ModuleNotFoundError:
         return None
+
+
+def mistakes_of(assignment, source):
+    """The mistakes catalogue ({exercise: [Mistake]}) of ``assignment``, or None if it has
+    none; each mistake's ``code`` is the student's whole cell, its changes made to the solution
+    cell of ``source`` (the assignment's source notebook). ValueError when a change no longer
+    applies to the reference."""
+    module = _catalogue_module(assignment)
+    if module is None:
+        return None
+    references = {exercise_of(cell): solution_code(cell) for cell in source.cells
+                  if exercise_of(cell)}
     catalogue = {}
     for mistake in module.MISTAKES:
-        catalogue.setdefault(mistake.exercise, []).append(mistake)
+        written_out = dataclasses.replace(
+            mistake, code=mistake.cell(references.get(mistake.exercise, "")))
+        catalogue.setdefault(mistake.exercise, []).append(written_out)
     return catalogue
 
 
@@ -80,11 +99,11 @@ def build_example_class(course):
     written = []
     for source_path in sorted(course.glob("source/*/*.ipynb")):
         assignment = source_path.parent.name
-        catalogue = mistakes_of(assignment)
         release_path = course / "release" / assignment / source_path.name
-        if catalogue is None or not release_path.exists():
+        if not has_mistakes(assignment) or not release_path.exists():
             continue
         source = nbformat.read(source_path, as_version=4)
+        catalogue = mistakes_of(assignment, source)
         release = nbformat.read(release_path, as_version=4)
         for student, notebook in submissions(release, source, catalogue).items():
             target = course / "submitted" / student / assignment / source_path.name

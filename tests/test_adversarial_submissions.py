@@ -96,7 +96,7 @@ def build_class(course, attacks, run, verbose=False):
     ``course``; returns {attack: token}."""
     source = nbformat.read(course / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
     release = nbformat.read(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
-    honest = submissions(release, source, mistakes_of(ASSIGNMENT))
+    honest = submissions(release, source, mistakes_of(ASSIGNMENT, source))
     for student in HONEST:
         submit(course, student, honest[student])
     if verbose:

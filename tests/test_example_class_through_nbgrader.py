@@ -12,7 +12,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import cli
-from autograder.example_class import mistakes_of
+from autograder.example_class import has_mistakes, mistakes_of
 from example_submissions import ASSIGNMENT, NOTEBOOK
 
 
@@ -38,7 +38,13 @@ def grade_cell_text(notebook, grade_id):
 
 def catalogued(course):
     return sorted(path.name for path in (course / "source").iterdir()
-                  if mistakes_of(path.name) is not None)
+                  if has_mistakes(path.name))
+
+
+def first_mistakes(course, assignment):
+    """(the first exercise with typical mistakes, its mistakes)."""
+    source = nbformat.read(next((course / "source" / assignment).glob("*.ipynb")), as_version=4)
+    return next(iter(mistakes_of(assignment, source).items()))
 
 
 def test_reference_scores_full_marks_and_runs_cleanly(graded_class):
@@ -70,7 +76,7 @@ def test_typical_mistakes_get_partial_credit_and_named_hints(graded_class):
         total, maximum = (sum(pair[i] for pair in scores.values()) for i in (0, 1))
         assert 0 < total < maximum, (assignment, scores)
         assert all(score < most for score, most in scores.values()), (assignment, scores)
-        first_exercise, mistakes = next(iter(mistakes_of(assignment).items()))
+        first_exercise, mistakes = first_mistakes(course, assignment)
         text = grade_cell_text(autograded(course, assignment, "cleo_mistakes"),
                                f"grade_{first_exercise}")
         assert mistakes[0].hint.lower() in text.lower(), text
@@ -113,7 +119,7 @@ def test_an_infinite_loop_costs_only_its_cell(graded_class):
 def test_feedback_shows_hints_but_no_hidden_code(graded_class):
     course, _ = graded_class
     html = next((course / "feedback" / "cleo_mistakes" / ASSIGNMENT).glob("*.html")).read_text()
-    first_exercise, mistakes = next(iter(mistakes_of(ASSIGNMENT).items()))
+    first_exercise, mistakes = first_mistakes(course, ASSIGNMENT)
     assert mistakes[0].hint in html
     assert not [word for word in ("solutions", "reference", "expect_close", "generator")
                 if word in html]

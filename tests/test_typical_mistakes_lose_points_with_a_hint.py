@@ -11,19 +11,19 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.example_class import exercise_of, mistakes_of
+from autograder.example_class import exercise_of, has_mistakes, mistakes_of
 from mistake_session import grade_mistakes, reference_notebook
 from placeholders import placeholders
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = [path for path in sorted(REPO.glob("source/*/*.ipynb"))
-               if mistakes_of(path.parent.name) is not None]
+               if has_mistakes(path.parent.name)]
 
 
 @pytest.mark.parametrize("source_path", ASSIGNMENTS, ids=lambda path: path.parent.name)
 def test_every_mistake_is_caught_with_its_hint(source_path):
     source = nbformat.read(source_path, as_version=4)
-    catalogue = mistakes_of(source_path.parent.name)
+    catalogue = mistakes_of(source_path.parent.name, source)
     mistakes = [mistake for exercise_mistakes in catalogue.values()
                 for mistake in exercise_mistakes]
     stand_ins = [placeholder for exercise, code in reference_notebook(source)[1].items()
@@ -50,6 +50,7 @@ def test_every_exercise_has_three_typical_mistakes(source_path):
     source = nbformat.read(source_path, as_version=4)
     exercises = [exercise_of(cell) for cell in source.cells if exercise_of(cell)]
     counts = Counter(mistake.exercise for mistakes in
-                     mistakes_of(source_path.parent.name).values() for mistake in mistakes)
+                     mistakes_of(source_path.parent.name, source).values()
+                     for mistake in mistakes)
     assert {exercise: counts[exercise] for exercise in exercises if counts[exercise] < 3} == {}
     assert set(counts) <= set(exercises), "a mistake names an exercise the notebook lacks"

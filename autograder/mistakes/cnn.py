@@ -1,81 +1,33 @@
 """Typical mistakes in assignment 04 (a 1D convolutional network on DNA)."""
 from . import Mistake
 
+# What several mistakes change in the reference cells (the notebook's solution cells).
+SET_WEIGHT = "            filt[position, BASES.index(base)] = 1.0\n"  # filter_from_motif
+LINEAR = "nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)"  # DNACNN
+OUTPUT = "return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)"
+
 MISTAKES = [
     # -- conv1d_scan
-    Mistake("conv1d_scan", "off-by-one: stops one position early", """
-def conv1d_scan(x, filt, bias=0.0):
-    kernel_size = len(filt)
-    return torch.stack([(x[i:i + kernel_size] * filt).sum() + bias
-                        for i in range(len(x) - kernel_size)])
-""", "Off-by-one"),
-    Mistake("conv1d_scan", "forgot the bias", """
-def conv1d_scan(x, filt, bias=0.0):
-    kernel_size = len(filt)
-    return torch.stack([(x[i:i + kernel_size] * filt).sum()
-                        for i in range(len(x) - kernel_size + 1)])
-""", "forgot to add the bias"),
-    Mistake("conv1d_scan", "flipped the filter (a textbook convolution)", """
-def conv1d_scan(x, filt, bias=0.0):
-    kernel_size = len(filt)
-    flipped = filt.flip(0)
-    return torch.stack([(x[i:i + kernel_size] * flipped).sum() + bias
-                        for i in range(len(x) - kernel_size + 1)])
-""", "flipped the filter"),
-    Mistake("conv1d_scan", "summed over the positions only, one score per base", """
-def conv1d_scan(x, filt, bias=0.0):
-    kernel_size = len(filt)
-    return torch.stack([(x[i:i + kernel_size] * filt).sum(dim=0) + bias
-                        for i in range(len(x) - kernel_size + 1)])
-""", "Sum over both"),
-    Mistake("conv1d_scan", "off-by-one: one position too many", """
-def conv1d_scan(x, filt, bias=0.0):
-    kernel_size = len(filt)
-    return torch.stack([(x[i:i + kernel_size] * filt).sum() + bias
-                        for i in range(len(x) - kernel_size + 2)])
-""", "Off-by-one"),
+    Mistake.edit("conv1d_scan", "off-by-one: stops one position early", "Off-by-one",
+                 ("range(len(x) - kernel_size + 1)", "range(len(x) - kernel_size)")),
+    Mistake.edit("conv1d_scan", "forgot the bias", "forgot to add the bias",
+                 (".sum() + bias", ".sum()")),
+    Mistake.edit("conv1d_scan", "flipped the filter (a textbook convolution)",
+                 "flipped the filter", ("kernel_size] * filt)", "kernel_size] * filt.flip(0))")),
+    Mistake.edit("conv1d_scan", "summed over the positions only, one score per base",
+                 "Sum over both", (".sum() + bias", ".sum(dim=0) + bias")),
+    Mistake.edit("conv1d_scan", "off-by-one: one position too many", "Off-by-one",
+                 ("range(len(x) - kernel_size + 1)", "range(len(x) - kernel_size + 2)")),
 
     # -- filter_from_motif
-    Mistake("filter_from_motif", "wildcards (IUPAC codes) left as zeros", """
-def filter_from_motif(motif):
-    motif = motif.upper()
-    rows, i = [], 0
-    while i < len(motif):
-        if motif[i] == "[":
-            end = motif.index("]", i)
-            rows.append(motif[i + 1:end])
-            i = end + 1
-        else:
-            if motif[i] not in IUPAC:
-                raise ValueError(f"{motif[i]!r} is not a base")
-            rows.append(motif[i])
-            i += 1
-    filt = torch.zeros(len(rows), 4)
-    for position, allowed in enumerate(rows):
-        for base in allowed:
-            if base in BASES:
-                filt[position, BASES.index(base)] = 1.0
-    return filt
-""", "Wildcards (IUPAC codes)"),
-    Mistake("filter_from_motif", "probabilities 1/n instead of weight 1 per allowed base", """
-def filter_from_motif(motif):
-    motif = motif.upper()
-    rows, i = [], 0
-    while i < len(motif):
-        if motif[i] == "[":
-            end = motif.index("]", i)
-            symbols, i = motif[i + 1:end], end + 1
-        else:
-            symbols, i = motif[i], i + 1
-        if not symbols or any(symbol not in IUPAC for symbol in symbols):
-            raise ValueError(f"{motif!r} is not a motif")
-        rows.append(set("".join(IUPAC[symbol] for symbol in symbols)))
-    filt = torch.zeros(len(rows), 4)
-    for position, allowed in enumerate(rows):
-        for base in allowed:
-            filt[position, BASES.index(base)] = 1.0 / len(allowed)
-    return filt
-""", "not 1 / (number of allowed bases)"),
+    Mistake.edit("filter_from_motif", "wildcards (IUPAC codes) left as zeros",
+                 "Wildcards (IUPAC codes)",
+                 ('allowed_per_position.append("".join(IUPAC[symbol] for symbol in symbols))',
+                  "allowed_per_position.append(symbols)"),
+                 (SET_WEIGHT, "            if base in BASES:\n    " + SET_WEIGHT)),
+    Mistake.edit("filter_from_motif", "probabilities 1/n instead of weight 1 per allowed base",
+                 "not 1 / (number of allowed bases)",
+                 ("BASES.index(base)] = 1.0", "BASES.index(base)] = 1.0 / len(set(allowed))")),
     Mistake("filter_from_motif", "brackets read character by character", """
 def filter_from_motif(motif):
     motif = motif.upper()
@@ -85,45 +37,11 @@ def filter_from_motif(motif):
             filt[position, BASES.index(base)] = 1.0
     return filt
 """, "ONE position"),
-    Mistake("filter_from_motif", "only the first base of a bracket class", """
-def filter_from_motif(motif):
-    motif = motif.upper()
-    rows, i = [], 0
-    while i < len(motif):
-        if motif[i] == "[":
-            end = motif.index("]", i)
-            symbol, i = motif[i + 1], end + 1
-        else:
-            symbol, i = motif[i], i + 1
-        if symbol not in IUPAC:
-            raise ValueError(f"{motif!r} is not a motif")
-        rows.append(IUPAC[symbol])
-    filt = torch.zeros(len(rows), 4)
-    for position, allowed in enumerate(rows):
-        for base in allowed:
-            filt[position, BASES.index(base)] = 1.0
-    return filt
-""", "Every base inside the brackets"),
-    Mistake("filter_from_motif", "columns in the order A T G C", """
-def filter_from_motif(motif):
-    motif = motif.upper()
-    columns = "ATGC"
-    rows, i = [], 0
-    while i < len(motif):
-        if motif[i] == "[":
-            end = motif.index("]", i)
-            symbols, i = motif[i + 1:end], end + 1
-        else:
-            symbols, i = motif[i], i + 1
-        if not symbols or any(symbol not in IUPAC for symbol in symbols):
-            raise ValueError(f"{motif!r} is not a motif")
-        rows.append("".join(IUPAC[symbol] for symbol in symbols))
-    filt = torch.zeros(len(rows), 4)
-    for position, allowed in enumerate(rows):
-        for base in allowed:
-            filt[position, columns.index(base)] = 1.0
-    return filt
-""", "A, C, G, T, in this order"),
+    Mistake.edit("filter_from_motif", "only the first base of a bracket class",
+                 "Every base inside the brackets",
+                 ("symbols, i = motif[i + 1:end], end + 1", "symbols, i = motif[i + 1], end + 1")),
+    Mistake.edit("filter_from_motif", "columns in the order A T G C", "A, C, G, T, in this order",
+                 ("filt[position, BASES.index(base)]", 'filt[position, "ATGC".index(base)]')),
 
     # -- max_pool1d
     Mistake("max_pool1d", "overlapping windows (stride 1)", """
@@ -196,138 +114,32 @@ def flattened_size(seq_len, kernel_size, n_filters, pool_size):
 """, "Pooling drops the trailing partial window"),
 
     # -- DNACNN
-    Mistake("DNACNN", "fed (N, L, 4) to Conv1d without transposing", """
-class DNACNN(nn.Module):
-    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
-        super().__init__()
-        self.conv = nn.Conv1d(4, n_filters, kernel_size)
-        self.relu = nn.ReLU()
-        self.pool = nn.MaxPool1d(pool_size)
-        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
-
-    def forward(self, x):
-        feature_maps = self.pool(self.relu(self.conv(x)))
-        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
-""", "x.transpose(1, 2)"),
-    Mistake("DNACNN", "Conv2d over the one-hot table", """
-class DNACNN(nn.Module):
-    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
-        super().__init__()
-        self.conv = nn.Conv2d(1, n_filters, (kernel_size, 4))
-        self.relu = nn.ReLU()
-        self.pool = nn.MaxPool1d(pool_size)
-        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
-
-    def forward(self, x):
-        feature_maps = self.conv(x.unsqueeze(1)).squeeze(3)  # (N, n_filters, L - K + 1)
-        feature_maps = self.pool(self.relu(feature_maps))
-        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
-""", "Conv2d"),
-    Mistake("DNACNN", "wrong flatten size: forgot the pooling", """
-class DNACNN(nn.Module):
-    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
-        super().__init__()
-        self.conv = nn.Conv1d(4, n_filters, kernel_size)
-        self.relu = nn.ReLU()
-        self.pool = nn.MaxPool1d(pool_size)
-        self.fc = nn.Linear(n_filters * conv_output_length(seq_len, kernel_size), 1)
-
-    def forward(self, x):
-        feature_maps = self.pool(self.relu(self.conv(x.transpose(1, 2))))
-        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
-""", "Wrong flatten size"),
-    Mistake("DNACNN", "ReLU after the output layer", """
-class DNACNN(nn.Module):
-    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
-        super().__init__()
-        self.conv = nn.Conv1d(4, n_filters, kernel_size)
-        self.pool = nn.MaxPool1d(pool_size)
-        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
-
-    def forward(self, x):
-        feature_maps = self.pool(torch.relu(self.conv(x.transpose(1, 2))))
-        logits = torch.relu(self.fc(feature_maps.flatten(start_dim=1)))
-        return torch.sigmoid(logits).squeeze(1)
-""", "ReLU after the output layer"),
-    Mistake("DNACNN", "no nonlinearity after the convolution", """
-class DNACNN(nn.Module):
-    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
-        super().__init__()
-        self.conv = nn.Conv1d(4, n_filters, kernel_size)
-        self.pool = nn.MaxPool1d(pool_size)
-        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
-
-    def forward(self, x):
-        feature_maps = self.pool(self.conv(x.transpose(1, 2)))
-        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
-""", "Missing nonlinearity"),
-    Mistake("DNACNN", "sigmoid twice", """
-class DNACNN(nn.Module):
-    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
-        super().__init__()
-        self.conv = nn.Conv1d(4, n_filters, kernel_size)
-        self.relu = nn.ReLU()
-        self.pool = nn.MaxPool1d(pool_size)
-        self.fc = nn.Sequential(
-            nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1), nn.Sigmoid())
-
-    def forward(self, x):
-        feature_maps = self.pool(self.relu(self.conv(x.transpose(1, 2))))
-        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
-""", "sigmoid twice"),
-    Mistake("DNACNN", "pooling windows that overlap (stride 1)", """
-class DNACNN(nn.Module):
-    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
-        super().__init__()
-        self.conv = nn.Conv1d(4, n_filters, kernel_size)
-        self.relu = nn.ReLU()
-        self.pool = nn.MaxPool1d(pool_size, stride=1)
-        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
-
-    def forward(self, x):
-        feature_maps = self.pool(self.relu(self.conv(x.transpose(1, 2))))
-        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
-""", "do not overlap"),
-    Mistake("DNACNN", "reshape instead of transpose", """
-class DNACNN(nn.Module):
-    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
-        super().__init__()
-        self.conv = nn.Conv1d(4, n_filters, kernel_size)
-        self.relu = nn.ReLU()
-        self.pool = nn.MaxPool1d(pool_size)
-        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
-
-    def forward(self, x):
-        channels_first = x.reshape(x.shape[0], 4, x.shape[1])
-        feature_maps = self.pool(self.relu(self.conv(channels_first)))
-        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)
-""", "reshape/view does not transpose"),
-    Mistake("DNACNN", "returned (N, 1) instead of (N,)", """
-class DNACNN(nn.Module):
-    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
-        super().__init__()
-        self.conv = nn.Conv1d(4, n_filters, kernel_size)
-        self.relu = nn.ReLU()
-        self.pool = nn.MaxPool1d(pool_size)
-        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
-
-    def forward(self, x):
-        feature_maps = self.pool(self.relu(self.conv(x.transpose(1, 2))))
-        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1)))
-""", "squeeze(1)"),
-    Mistake("DNACNN", "squeeze() without a dimension", """
-class DNACNN(nn.Module):
-    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
-        super().__init__()
-        self.conv = nn.Conv1d(4, n_filters, kernel_size)
-        self.relu = nn.ReLU()
-        self.pool = nn.MaxPool1d(pool_size)
-        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
-
-    def forward(self, x):
-        feature_maps = self.pool(self.relu(self.conv(x.transpose(1, 2))))
-        return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze()
-""", "without a dimension"),
+    Mistake.edit("DNACNN", "fed (N, L, 4) to Conv1d without transposing", "x.transpose(1, 2)",
+                 ("self.conv(x.transpose(1, 2))", "self.conv(x)")),
+    Mistake.edit("DNACNN", "Conv2d over the one-hot table", "Conv2d",
+                 ("nn.Conv1d(4, n_filters, kernel_size)", "nn.Conv2d(1, n_filters, (kernel_size, 4))"),
+                 ("feature_maps = self.pool(self.relu(self.conv(x.transpose(1, 2))))",
+                  "feature_maps = self.conv(x.unsqueeze(1)).squeeze(3)  # (N, n_filters, L - K + 1)"
+                  "\n        feature_maps = self.pool(self.relu(feature_maps))")),
+    Mistake.edit("DNACNN", "wrong flatten size: forgot the pooling", "Wrong flatten size",
+                 (LINEAR, "nn.Linear(n_filters * conv_output_length(seq_len, kernel_size), 1)")),
+    Mistake.edit("DNACNN", "ReLU after the output layer", "ReLU after the output layer",
+                 (OUTPUT, "logits = torch.relu(self.fc(feature_maps.flatten(start_dim=1)))\n"
+                          "        return torch.sigmoid(logits).squeeze(1)")),
+    Mistake.edit("DNACNN", "no nonlinearity after the convolution", "Missing nonlinearity",
+                 ("self.pool(self.relu(self.conv(x.transpose(1, 2))))",
+                  "self.pool(self.conv(x.transpose(1, 2)))")),
+    Mistake.edit("DNACNN", "sigmoid twice", "sigmoid twice",
+                 (LINEAR, f"nn.Sequential(\n            {LINEAR}, nn.Sigmoid())")),
+    Mistake.edit("DNACNN", "pooling windows that overlap (stride 1)", "do not overlap",
+                 ("nn.MaxPool1d(pool_size)", "nn.MaxPool1d(pool_size, stride=1)")),
+    Mistake.edit("DNACNN", "reshape instead of transpose", "reshape/view does not transpose",
+                 ("x.transpose(1, 2)", "x.reshape(x.shape[0], 4, x.shape[1])")),
+    Mistake.edit("DNACNN", "returned (N, 1) instead of (N,)", "squeeze(1)",
+                 (OUTPUT, "return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1)))")),
+    Mistake.edit("DNACNN", "squeeze() without a dimension", "without a dimension",
+                 (OUTPUT, "return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1)))"
+                          ".squeeze()")),
 
     # -- top_kmer
     Mistake("top_kmer", "argmin instead of argmax", """

@@ -35,47 +35,18 @@ def mse(y_pred, y_true):
 def mse(y_pred, y_true):
     return ((y_pred - y_true) ** 2).mean().item()
 """, "not loss.item()"),
-    Mistake("gradient_descent_step", "forgot to zero the gradients", """
-def gradient_descent_step(w, b, x, y, lr):
-    loss = mse(predict(x, w, b), y)
-    loss.backward()
-    with torch.no_grad():
-        w -= lr * w.grad
-        b -= lr * b.grad
-    return loss.item()
-""", "forgot to zero the gradients"),
-    Mistake("gradient_descent_step", "updated outside torch.no_grad()", """
-def gradient_descent_step(w, b, x, y, lr):
-    loss = mse(predict(x, w, b), y)
-    loss.backward()
-    w -= lr * w.grad
-    b -= lr * b.grad
-    w.grad.zero_()
-    b.grad.zero_()
-    return loss.item()
-""", "torch.no_grad()"),
-    Mistake("gradient_descent_step", "moved along the gradient", """
-def gradient_descent_step(w, b, x, y, lr):
-    loss = mse(predict(x, w, b), y)
-    loss.backward()
-    with torch.no_grad():
-        w += lr * w.grad
-        b += lr * b.grad
-    w.grad.zero_()
-    b.grad.zero_()
-    return loss.item()
-""", "moved along the gradient"),
-    Mistake("gradient_descent_step", "forgot the learning rate", """
-def gradient_descent_step(w, b, x, y, lr):
-    loss = mse(predict(x, w, b), y)
-    loss.backward()
-    with torch.no_grad():
-        w -= w.grad
-        b -= b.grad
-    w.grad.zero_()
-    b.grad.zero_()
-    return loss.item()
-""", "learning rate"),
+    Mistake.edit("gradient_descent_step", "forgot to zero the gradients",
+                 "forgot to zero the gradients",
+                 ("    w.grad.zero_()  # backward() adds to .grad: start the next step from zero\n"
+                  "    b.grad.zero_()\n", "")),
+    Mistake.edit("gradient_descent_step", "updated outside torch.no_grad()", "torch.no_grad()",
+                 ("    with torch.no_grad():  # the update itself is not part of the model\n", ""),
+                 ("        w -= lr * w.grad\n        b -= lr * b.grad\n",
+                  "    w -= lr * w.grad\n    b -= lr * b.grad\n")),
+    Mistake.edit("gradient_descent_step", "moved along the gradient", "moved along the gradient",
+                 ("w -= lr * w.grad", "w += lr * w.grad"), ("b -= lr * b.grad", "b += lr * b.grad")),
+    Mistake.edit("gradient_descent_step", "forgot the learning rate", "learning rate",
+                 ("w -= lr * w.grad", "w -= w.grad"), ("b -= lr * b.grad", "b -= b.grad")),
     Mistake("normalize", "min-max scaling", """
 def normalize(x):
     mean, std = x.mean(), x.std()
@@ -96,65 +67,23 @@ def normalize(x):
     x_normalized = (x - x.mean()) / x.std()
     return x_normalized, x_normalized.mean(), x_normalized.std()
 """, "statistics of the normalized x"),
-    Mistake("train_linear_regression", "one loss too many", """
-def train_linear_regression(x, y, lr, epochs):
-    w = torch.zeros((), requires_grad=True)
-    b = torch.zeros((), requires_grad=True)
-    losses = [mse(predict(x, w, b), y).item()]
-    for _ in range(epochs):
-        losses.append(gradient_descent_step(w, b, x, y, lr))
-    return w, b, losses
-""", "once per epoch"),
-    Mistake("train_linear_regression", "random initial weights", """
-def train_linear_regression(x, y, lr, epochs):
-    w = torch.randn((), requires_grad=True)
-    b = torch.randn((), requires_grad=True)
-    losses = [gradient_descent_step(w, b, x, y, lr) for _ in range(epochs)]
-    return w, b, losses
-""", "Start from w = b = 0"),
+    Mistake.edit("train_linear_regression", "one loss too many", "once per epoch",
+                 ("    losses = []\n", "    losses = [mse(predict(x, w, b), y).item()]\n")),
+    Mistake.edit("train_linear_regression", "random initial weights", "Start from w = b = 0",
+                 ("w = torch.zeros((), requires_grad=True)", "w = torch.randn((), requires_grad=True)"),
+                 ("b = torch.zeros((), requires_grad=True)", "b = torch.randn((), requires_grad=True)")),
     Mistake("train_linear_regression", "fake loss curve", """
 def train_linear_regression(x, y, lr, epochs):
     w = torch.zeros((), requires_grad=True)
     b = torch.zeros((), requires_grad=True)
     return w, b, [1.0 / (epoch + 1) for epoch in range(epochs)]
 """, "gradient_descent_step per epoch"),
-    Mistake("train_with_optimizer", "output (N, 1) against targets (N,)", """
-def train_with_optimizer(model, x, y, lr, epochs):
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    loss_fn = nn.MSELoss()
-    losses = []
-    for _ in range(epochs):
-        optimizer.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return losses
-""", "broadcasts"),
-    Mistake("train_with_optimizer", "forgot optimizer.zero_grad()", """
-def train_with_optimizer(model, x, y, lr, epochs):
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    loss_fn = nn.MSELoss()
-    losses = []
-    for _ in range(epochs):
-        loss = loss_fn(model(x).squeeze(-1), y)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return losses
-""", "zero_grad"),
-    Mistake("train_with_optimizer", "trained a new model instead of the given one", """
-def train_with_optimizer(model, x, y, lr, epochs):
-    model = nn.Linear(x.shape[1], 1)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    loss_fn = nn.MSELoss()
-    losses = []
-    for _ in range(epochs):
-        optimizer.zero_grad()
-        loss = loss_fn(model(x).squeeze(-1), y)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return losses
-""", "model you were given"),
+    Mistake.edit("train_with_optimizer", "output (N, 1) against targets (N,)", "broadcasts",
+                 ("loss_fn(model(x).squeeze(-1), y)", "loss_fn(model(x), y)")),
+    Mistake.edit("train_with_optimizer", "forgot optimizer.zero_grad()", "zero_grad",
+                 ("        optimizer.zero_grad()\n", "")),
+    Mistake.edit("train_with_optimizer", "trained a new model instead of the given one",
+                 "model you were given",
+                 ("    optimizer = torch.optim.SGD",
+                  "    model = nn.Linear(x.shape[1], 1)\n    optimizer = torch.optim.SGD")),
 ]

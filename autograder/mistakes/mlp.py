@@ -1,6 +1,19 @@
 """Typical mistakes in assignment 03 (a multilayer perceptron)."""
 from . import Mistake
 
+# What several mistakes change in the reference cells (the notebook's solution cells).
+RAW_BIASES = (  # collapse_linear_stack reading layer.bias, None for a layer built with bias=False
+    ("    weight = layers[0].weight\n    bias = layers[0].bias if layers[0].bias is not None "
+     "else torch.zeros(layers[0].out_features)\n", "    weight, bias = layers[0].weight, "
+     "layers[0].bias\n"),
+    ("        layer_bias = layer.bias if layer.bias is not None else "
+     "torch.zeros(layer.out_features)\n", ""),
+    ("layer.weight @ bias + layer_bias", "layer.weight @ bias + layer.bias"))
+FORWARD = "return self.layers(x.flatten(start_dim=1)).squeeze(1)"  # MLP.forward
+TRAIN_LINE = ('        history["train_loss"].append(train_epoch(model, train_loader, optimizer, '
+              'loss_fn))\n')
+ACCURACY_LINE = '        history["val_accuracy"].append(accuracy(model, val_loader))\n'
+
 MISTAKES = [
     Mistake("relu", "set the negative entries of x to 0 in place", """
 def relu(x):
@@ -24,29 +37,13 @@ def relu(x):
     return torch.tensor([max(0.0, value) for value in x.flatten().tolist()])
 """, "elementwise"),
 
-    Mistake("collapse_linear_stack", "multiplied the weights in the wrong order", """
-def collapse_linear_stack(layers):
-    weight, bias = layers[0].weight, layers[0].bias
-    for layer in layers[1:]:
-        weight = weight @ layer.weight
-        bias = layer.weight @ bias + layer.bias
-    return weight.detach(), bias.detach()
-""", "later layer's weight goes on the left"),
-    Mistake("collapse_linear_stack", "added up the biases", """
-def collapse_linear_stack(layers):
-    weight, bias = layers[0].weight, layers[0].bias
-    for layer in layers[1:]:
-        weight = layer.weight @ weight
-        bias = bias + layer.bias
-    return weight.detach(), bias.detach()
-""", "not b1 + b2"),
-    Mistake("collapse_linear_stack", "layers built with bias=False crash", """
-def collapse_linear_stack(layers):
-    weight, bias = layers[0].weight, layers[0].bias
-    for layer in layers[1:]:
-        weight, bias = layer.weight @ weight, layer.weight @ bias + layer.bias
-    return weight.detach(), bias.detach()
-""", "bias=False"),
+    Mistake.edit("collapse_linear_stack", "multiplied the weights in the wrong order",
+                 "later layer's weight goes on the left", *RAW_BIASES,
+                 ("weight, bias = layer.weight @ weight,", "weight, bias = weight @ layer.weight,")),
+    Mistake.edit("collapse_linear_stack", "added up the biases", "not b1 + b2", *RAW_BIASES,
+                 ("layer.weight @ bias + layer.bias", "bias + layer.bias")),
+    Mistake.edit("collapse_linear_stack", "layers built with bias=False crash", "bias=False",
+                 *RAW_BIASES),
     Mistake("collapse_linear_stack", "only the first two layers", """
 def collapse_linear_stack(layers):
     first, second = layers[0], layers[-1] if len(layers) < 3 else layers[1]
@@ -66,113 +63,30 @@ def collapse_linear_stack(layers):
     return weight.detach(), bias.detach()
 """, "not transposed"),
 
-    Mistake("MLP", "a ReLU after the output layer", """
-class MLP(nn.Module):
-    def __init__(self, in_features, hidden_sizes):
-        super().__init__()
-        layers, width = [], in_features
-        for hidden in hidden_sizes:
-            layers += [nn.Linear(width, hidden), nn.ReLU()]
-            width = hidden
-        self.layers = nn.Sequential(*layers, nn.Linear(width, 1), nn.ReLU(), nn.Sigmoid())
-
-    def forward(self, x):
-        return self.layers(x.flatten(start_dim=1)).squeeze(1)
-""", "ReLU after the output layer"),
-    Mistake("MLP", "no nonlinearity between the hidden layers", """
-class MLP(nn.Module):
-    def __init__(self, in_features, hidden_sizes):
-        super().__init__()
-        layers, width = [], in_features
-        for hidden in hidden_sizes:
-            layers.append(nn.Linear(width, hidden))
-            width = hidden
-        self.layers = nn.Sequential(*layers, nn.Linear(width, 1), nn.Sigmoid())
-
-    def forward(self, x):
-        return self.layers(x.flatten(start_dim=1)).squeeze(1)
-""", "Missing nonlinearity"),
-    Mistake("MLP", "the sigmoid twice", """
-class MLP(nn.Module):
-    def __init__(self, in_features, hidden_sizes):
-        super().__init__()
-        layers, width = [], in_features
-        for hidden in hidden_sizes:
-            layers += [nn.Linear(width, hidden), nn.ReLU()]
-            width = hidden
-        self.layers = nn.Sequential(*layers, nn.Linear(width, 1), nn.Sigmoid())
-
-    def forward(self, x):
-        return torch.sigmoid(self.layers(x.flatten(start_dim=1))).squeeze(1)
-""", "sigmoid twice"),
-    Mistake("MLP", "layers kept in a plain Python list", """
-class MLP(nn.Module):
-    def __init__(self, in_features, hidden_sizes):
-        super().__init__()
-        self.layers, width = [], in_features
-        for hidden in hidden_sizes:
-            self.layers += [nn.Linear(width, hidden), nn.ReLU()]
-            width = hidden
-        self.layers += [nn.Linear(width, 1), nn.Sigmoid()]
-
-    def forward(self, x):
-        x = x.flatten(start_dim=1)
-        for layer in self.layers:
-            x = layer(x)
-        return x.squeeze(1)
-""", "plain Python list"),
-    Mistake("MLP", "an output layer with two units", """
-class MLP(nn.Module):
-    def __init__(self, in_features, hidden_sizes):
-        super().__init__()
-        layers, width = [], in_features
-        for hidden in hidden_sizes:
-            layers += [nn.Linear(width, hidden), nn.ReLU()]
-            width = hidden
-        self.layers = nn.Sequential(*layers, nn.Linear(width, 2), nn.Sigmoid())
-
-    def forward(self, x):
-        return self.layers(x.flatten(start_dim=1))[:, 1]
-""", "one probability per sequence"),
-    Mistake("MLP", "output of shape (N, 1)", """
-class MLP(nn.Module):
-    def __init__(self, in_features, hidden_sizes):
-        super().__init__()
-        layers, width = [], in_features
-        for hidden in hidden_sizes:
-            layers += [nn.Linear(width, hidden), nn.ReLU()]
-            width = hidden
-        self.layers = nn.Sequential(*layers, nn.Linear(width, 1), nn.Sigmoid())
-
-    def forward(self, x):
-        return self.layers(x.flatten(start_dim=1))
-""", "Squeeze"),
-    Mistake("MLP", "squeeze() drops the batch dimension of a single sequence", """
-class MLP(nn.Module):
-    def __init__(self, in_features, hidden_sizes):
-        super().__init__()
-        layers, width = [], in_features
-        for hidden in hidden_sizes:
-            layers += [nn.Linear(width, hidden), nn.ReLU()]
-            width = hidden
-        self.layers = nn.Sequential(*layers, nn.Linear(width, 1), nn.Sigmoid())
-
-    def forward(self, x):
-        return self.layers(x.flatten(start_dim=1)).squeeze()
-""", "also removes the batch dimension"),
-    Mistake("MLP", "flattened the batch dimension too", """
-class MLP(nn.Module):
-    def __init__(self, in_features, hidden_sizes):
-        super().__init__()
-        layers, width = [], in_features
-        for hidden in hidden_sizes:
-            layers += [nn.Linear(width, hidden), nn.ReLU()]
-            width = hidden
-        self.layers = nn.Sequential(*layers, nn.Linear(width, 1), nn.Sigmoid())
-
-    def forward(self, x):
-        return self.layers(x.flatten()).squeeze(-1)
-""", "keep the batch dimension"),
+    Mistake.edit("MLP", "a ReLU after the output layer", "ReLU after the output layer",
+                 ("nn.Linear(width, 1), nn.Sigmoid())", "nn.Linear(width, 1), nn.ReLU(), nn.Sigmoid())")),
+    Mistake.edit("MLP", "no nonlinearity between the hidden layers", "Missing nonlinearity",
+                 ("layers += [nn.Linear(width, hidden), nn.ReLU()]",
+                  "layers.append(nn.Linear(width, hidden))")),
+    Mistake.edit("MLP", "the sigmoid twice", "sigmoid twice",
+                 (FORWARD, "return torch.sigmoid(self.layers(x.flatten(start_dim=1))).squeeze(1)")),
+    Mistake.edit("MLP", "layers kept in a plain Python list", "plain Python list",
+                 ("layers, width = [], in_features", "self.layers, width = [], in_features"),
+                 ("            layers += [", "            self.layers += ["),
+                 ("self.layers = nn.Sequential(*layers, nn.Linear(width, 1), nn.Sigmoid())",
+                  "self.layers += [nn.Linear(width, 1), nn.Sigmoid()]"),
+                 (FORWARD, "x = x.flatten(start_dim=1)\n        for layer in self.layers:\n"
+                           "            x = layer(x)\n        return x.squeeze(1)")),
+    Mistake.edit("MLP", "an output layer with two units", "one probability per sequence",
+                 ("nn.Linear(width, 1), nn.Sigmoid())", "nn.Linear(width, 2), nn.Sigmoid())"),
+                 (FORWARD, "return self.layers(x.flatten(start_dim=1))[:, 1]")),
+    Mistake.edit("MLP", "output of shape (N, 1)", "Squeeze",
+                 (FORWARD, "return self.layers(x.flatten(start_dim=1))")),
+    Mistake.edit("MLP", "squeeze() drops the batch dimension of a single sequence",
+                 "also removes the batch dimension",
+                 (FORWARD, "return self.layers(x.flatten(start_dim=1)).squeeze()")),
+    Mistake.edit("MLP", "flattened the batch dimension too", "keep the batch dimension",
+                 (FORWARD, "return self.layers(x.flatten()).squeeze(-1)")),
 
     Mistake("count_parameters", "counted the frozen parameters too", """
 def count_parameters(model):
@@ -193,93 +107,31 @@ def count_parameters(model):
                         if parameter.requires_grad]).sum()
 """, "not a tensor"),
 
-    Mistake("train_with_validation", "validation with gradient tracking on", """
-def train_with_validation(model, train_loader, val_loader, optimizer, loss_fn, epochs):
-    history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
-    for epoch in range(epochs):
-        history["train_loss"].append(train_epoch(model, train_loader, optimizer, loss_fn))
-        model.eval()
-        total_loss, n_seen = 0.0, 0
-        for x, y in val_loader:
-            total_loss += loss_fn(model(x), y).item() * len(y)
-            n_seen += len(y)
-        history["val_loss"].append(total_loss / n_seen)
-        history["val_accuracy"].append(accuracy(model, val_loader))
-    return history
-""", "torch.no_grad()"),
-    Mistake("train_with_validation", "measured on the training loader", """
-def train_with_validation(model, train_loader, val_loader, optimizer, loss_fn, epochs):
-    history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
-    for epoch in range(epochs):
-        history["train_loss"].append(train_epoch(model, train_loader, optimizer, loss_fn))
-        model.eval()
-        total_loss, n_seen = 0.0, 0
-        with torch.no_grad():
-            for x, y in train_loader:
-                total_loss += loss_fn(model(x), y).item() * len(y)
-                n_seen += len(y)
-        history["val_loss"].append(total_loss / n_seen)
-        history["val_accuracy"].append(accuracy(model, train_loader))
-    return history
-""", "measured on the training loader"),
-    Mistake("train_with_validation", "measured before training each epoch", """
-def train_with_validation(model, train_loader, val_loader, optimizer, loss_fn, epochs):
-    history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
-    for epoch in range(epochs):
-        model.eval()
-        total_loss, n_seen = 0.0, 0
-        with torch.no_grad():
-            for x, y in val_loader:
-                total_loss += loss_fn(model(x), y).item() * len(y)
-                n_seen += len(y)
-        history["val_loss"].append(total_loss / n_seen)
-        history["val_accuracy"].append(accuracy(model, val_loader))
-        history["train_loss"].append(train_epoch(model, train_loader, optimizer, loss_fn))
-    return history
-""", "measured before training"),
-    Mistake("train_with_validation", "forgot model.eval()", """
-def train_with_validation(model, train_loader, val_loader, optimizer, loss_fn, epochs):
-    history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
-    for epoch in range(epochs):
-        history["train_loss"].append(train_epoch(model, train_loader, optimizer, loss_fn))
-        total_loss, n_seen = 0.0, 0
-        with torch.no_grad():
-            for x, y in val_loader:
-                total_loss += loss_fn(model(x), y).item() * len(y)
-                n_seen += len(y)
-        history["val_loss"].append(total_loss / n_seen)
-        history["val_accuracy"].append(accuracy(model, val_loader))
-    return history
-""", "model.eval()"),
-    Mistake("train_with_validation", "added up the batch losses", """
-def train_with_validation(model, train_loader, val_loader, optimizer, loss_fn, epochs):
-    history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
-    for epoch in range(epochs):
-        history["train_loss"].append(train_epoch(model, train_loader, optimizer, loss_fn))
-        model.eval()
-        val_loss = 0.0
-        with torch.no_grad():
-            for x, y in val_loader:
-                val_loss += loss_fn(model(x), y).item()
-        history["val_loss"].append(val_loss)
-        history["val_accuracy"].append(accuracy(model, val_loader))
-    return history
-""", "added up the batch losses"),
-    Mistake("train_with_validation", "stored loss tensors", """
-def train_with_validation(model, train_loader, val_loader, optimizer, loss_fn, epochs):
-    history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
-    for epoch in range(epochs):
-        history["train_loss"].append(train_epoch(model, train_loader, optimizer, loss_fn))
-        model.eval()
-        total_loss, n_seen = 0.0, 0
-        with torch.no_grad():
-            for x, y in val_loader:
-                total_loss = total_loss + loss_fn(model(x), y) * len(y)
-                n_seen += len(y)
-        history["val_loss"].append(total_loss / n_seen)
-        history["val_accuracy"].append(accuracy(model, val_loader))
-    return history
-""", "loss.item()"),
+    Mistake.edit("train_with_validation", "validation with gradient tracking on",
+                 "torch.no_grad()",
+                 ("        with torch.no_grad():  # only measuring: no gradients, no updates\n", ""),
+                 ("            for x, y in val_loader:\n"
+                  "                total_loss += loss_fn(model(x), y).item() * len(y)\n"
+                  "                n_seen += len(y)\n",
+                  "        for x, y in val_loader:\n"
+                  "            total_loss += loss_fn(model(x), y).item() * len(y)\n"
+                  "            n_seen += len(y)\n")),
+    Mistake.edit("train_with_validation", "measured on the training loader",
+                 "measured on the training loader",
+                 ("for x, y in val_loader:", "for x, y in train_loader:"),
+                 ("accuracy(model, val_loader)", "accuracy(model, train_loader)")),
+    Mistake.edit("train_with_validation", "measured before training each epoch",
+                 "measured before training", (TRAIN_LINE, ""),
+                 (ACCURACY_LINE, ACCURACY_LINE + TRAIN_LINE)),
+    Mistake.edit("train_with_validation", "forgot model.eval()", "model.eval()",
+                 ("        model.eval()\n", "")),
+    Mistake.edit("train_with_validation", "added up the batch losses",
+                 "added up the batch losses",
+                 ("loss_fn(model(x), y).item() * len(y)", "loss_fn(model(x), y).item()"),
+                 ("append(total_loss / n_seen)", "append(total_loss)")),
+    Mistake.edit("train_with_validation", "stored loss tensors", "loss.item()",
+                 ("total_loss += loss_fn(model(x), y).item() * len(y)",
+                  "total_loss = total_loss + loss_fn(model(x), y) * len(y)")),
 
     Mistake("best_epoch", "counted epochs from 1", """
 def best_epoch(history):

@@ -2,61 +2,32 @@
 promoter classifier)."""
 from . import Mistake
 
+# What several mistakes change in the reference cells (the notebook's solution cells).
+TOKENS = '{"A": 0, "C": 1, "G": 2, "T": 3, "N": 4}'  # tokenize's table
+SCORE = "return sigmoid(self.linear(x.flatten(start_dim=1))).squeeze(1)"  # LogisticRegression
+ZERO_GRAD = "        optimizer.zero_grad()\n"  # train_epoch
+
 MISTAKES = [
     # -- tokenize ------------------------------------------------------------------------------
-    Mistake("tokenize", "forgot lowercase input", """
-def tokenize(seq):
-    token_of = {"A": 0, "C": 1, "G": 2, "T": 3, "N": 4}
-    tokens = []
-    for position, base in enumerate(seq):
-        if base not in token_of:
-            raise ValueError(f"{base!r} at position {position} is not a DNA base")
-        tokens.append(token_of[base])
-    return torch.tensor(tokens)
-""", "Lowercase input must work"),
-    Mistake("tokenize", "counted from 1", """
-def tokenize(seq):
-    token_of = {"A": 1, "C": 2, "G": 3, "T": 4, "N": 5}
-    tokens = []
-    for position, base in enumerate(seq):
-        if base.upper() not in token_of:
-            raise ValueError(f"{base!r} at position {position} is not a DNA base")
-        tokens.append(token_of[base.upper()])
-    return torch.tensor(tokens)
-""", "Count from 0"),
+    Mistake.edit("tokenize", "forgot lowercase input", "Lowercase input must work",
+                 ("if base.upper() not in token_of", "if base not in token_of"),
+                 ("token_of[base.upper()]", "token_of[base]")),
+    Mistake.edit("tokenize", "counted from 1", "Count from 0",
+                 (TOKENS, '{"A": 1, "C": 2, "G": 3, "T": 4, "N": 5}')),
     Mistake("tokenize", "let the dictionary raise KeyError", """
 def tokenize(seq):
     token_of = {"A": 0, "C": 1, "G": 2, "T": 3, "N": 4}
     return torch.tensor([token_of[base.upper()] for base in seq])
 """, "You raised KeyError"),
-    Mistake("tokenize", "numbered the bases in base-pair order", """
-def tokenize(seq):
-    token_of = {"A": 0, "T": 1, "C": 2, "G": 3, "N": 4}
-    tokens = []
-    for position, base in enumerate(seq):
-        if base.upper() not in token_of:
-            raise ValueError(f"{base!r} at position {position} is not a DNA base")
-        tokens.append(token_of[base.upper()])
-    return torch.tensor(tokens)
-""", "alphabetical order"),
-    Mistake("tokenize", "float tokens", """
-def tokenize(seq):
-    tokens = []
-    for position, base in enumerate(seq):
-        if base.upper() not in "ACGTN":
-            raise ValueError(f"{base!r} at position {position} is not a DNA base")
-        tokens.append("ACGTN".index(base.upper()))
-    return torch.tensor(tokens, dtype=torch.float32)
-""", "Tokens are whole numbers"),
-    Mistake("tokenize", "error message without the position", """
-def tokenize(seq):
-    tokens = []
-    for base in seq:
-        if base.upper() not in "ACGTN":
-            raise ValueError("invalid DNA base")
-        tokens.append("ACGTN".index(base.upper()))
-    return torch.tensor(tokens, dtype=torch.long)
-""", "names the character and its position"),
+    Mistake.edit("tokenize", "numbered the bases in base-pair order", "alphabetical order",
+                 (TOKENS, '{"A": 0, "T": 1, "C": 2, "G": 3, "N": 4}')),
+    Mistake.edit("tokenize", "float tokens", "Tokens are whole numbers",
+                 ("dtype=torch.long)", "dtype=torch.float32)")),
+    Mistake.edit("tokenize", "error message without the position",
+                 "names the character and its position",
+                 ('ValueError(f"{base!r} at position {position} is not a DNA base "\n'
+                  '                             f"(expected A, C, G, T or N)")',
+                  'ValueError("invalid DNA base")')),
 
     # -- one_hot -------------------------------------------------------------------------------
     Mistake("one_hot", "(4, L) instead of (L, 4)", """
@@ -99,28 +70,16 @@ def one_hot(seq):
 """, "Lowercase input must work"),
 
     # -- encode_batch --------------------------------------------------------------------------
-    Mistake("encode_batch", "no length check", """
-def encode_batch(seqs):
-    return torch.stack([one_hot(seq) for seq in seqs])
-""", "raise ValueError if not"),
-    Mistake("encode_batch", "each sequence as (4, L)", """
-def encode_batch(seqs):
-    if len({len(seq) for seq in seqs}) > 1:
-        raise ValueError("all sequences must have the same length")
-    return torch.stack([one_hot(seq).T for seq in seqs])
-""", "not (4, L)"),
-    Mistake("encode_batch", "torch.cat instead of torch.stack", """
-def encode_batch(seqs):
-    if len({len(seq) for seq in seqs}) > 1:
-        raise ValueError("all sequences must have the same length")
-    return torch.cat([one_hot(seq) for seq in seqs])
-""", "torch.cat"),
-    Mistake("encode_batch", "stacked along the wrong dimension", """
-def encode_batch(seqs):
-    if len({len(seq) for seq in seqs}) > 1:
-        raise ValueError("all sequences must have the same length")
-    return torch.stack([one_hot(seq) for seq in seqs], dim=1)
-""", "new first dimension"),
+    Mistake.edit("encode_batch", "no length check", "raise ValueError if not",
+                 ("    lengths = {len(seq) for seq in seqs}\n    if len(lengths) > 1:\n", ""),
+                 ('        raise ValueError(f"all sequences must have the same length, got lengths '
+                  '{sorted(lengths)}")\n', "")),
+    Mistake.edit("encode_batch", "each sequence as (4, L)", "not (4, L)",
+                 ("one_hot(seq) for seq", "one_hot(seq).T for seq")),
+    Mistake.edit("encode_batch", "torch.cat instead of torch.stack", "torch.cat",
+                 ("torch.stack(", "torch.cat(")),
+    Mistake.edit("encode_batch", "stacked along the wrong dimension", "new first dimension",
+                 ("for seq in seqs])", "for seq in seqs], dim=1)")),
 
     # -- sigmoid -------------------------------------------------------------------------------
     Mistake("sigmoid", "sign error in the exponent", """
@@ -173,88 +132,31 @@ def binary_cross_entropy(p, y, eps=1e-7):
 """, "not loss.item()"),
 
     # -- PromoterDataset -----------------------------------------------------------------------
-    Mistake("PromoterDataset", "integer labels", """
-class PromoterDataset(Dataset):
-    def __init__(self, seqs, labels):
-        self.x = encode_batch(list(seqs))
-        self.y = torch.tensor(list(labels))
-
-    def __len__(self):
-        return len(self.y)
-
-    def __getitem__(self, i):
-        return self.x[i], self.y[i]
-""", "must be float32"),
-    Mistake("PromoterDataset", "labels of shape (1,)", """
-class PromoterDataset(Dataset):
-    def __init__(self, seqs, labels):
-        self.seqs = list(seqs)
-        self.labels = [float(label) for label in labels]
-
-    def __len__(self):
-        return len(self.seqs)
-
-    def __getitem__(self, i):
-        return one_hot(self.seqs[i]), torch.tensor([self.labels[i]])
-""", "should be 0-d"),
-    Mistake("PromoterDataset", "tokens instead of one-hot", """
-class PromoterDataset(Dataset):
-    def __init__(self, seqs, labels):
-        self.x = torch.stack([tokenize(seq) for seq in seqs])
-        self.y = torch.tensor([float(label) for label in labels])
-
-    def __len__(self):
-        return len(self.y)
-
-    def __getitem__(self, i):
-        return self.x[i], self.y[i]
-""", "not the tokens"),
-    Mistake("PromoterDataset", "sequences as (4, L)", """
-class PromoterDataset(Dataset):
-    def __init__(self, seqs, labels):
-        self.x = encode_batch(list(seqs)).transpose(1, 2)
-        self.y = torch.tensor([float(label) for label in labels])
-
-    def __len__(self):
-        return len(self.y)
-
-    def __getitem__(self, i):
-        return self.x[i], self.y[i]
-""", "(4, L) instead of (L, 4)"),
-    Mistake("PromoterDataset", "labels as Python floats", """
-class PromoterDataset(Dataset):
-    def __init__(self, seqs, labels):
-        self.x = encode_batch(list(seqs))
-        self.labels = [float(label) for label in labels]
-
-    def __len__(self):
-        return len(self.labels)
-
-    def __getitem__(self, i):
-        return self.x[i], self.labels[i]
-""", "Return the label as a tensor"),
+    Mistake.edit("PromoterDataset", "integer labels", "must be float32",
+                 ("torch.tensor([float(label) for label in labels])", "torch.tensor(list(labels))")),
+    Mistake.edit("PromoterDataset", "labels of shape (1,)", "should be 0-d",
+                 ("return self.x[i], self.y[i]", "return self.x[i], self.y[i:i + 1]")),
+    Mistake.edit("PromoterDataset", "tokens instead of one-hot", "not the tokens",
+                 ("encode_batch(list(seqs))", "torch.stack([tokenize(seq) for seq in seqs])")),
+    Mistake.edit("PromoterDataset", "sequences as (4, L)", "(4, L) instead of (L, 4)",
+                 ("encode_batch(list(seqs))", "encode_batch(list(seqs)).transpose(1, 2)")),
+    Mistake.edit("PromoterDataset", "labels as Python floats", "Return the label as a tensor",
+                 ("self.y = torch.tensor([float(label) for label in labels])",
+                  "self.y = [float(label) for label in labels]")),
 
     # -- make_loaders --------------------------------------------------------------------------
-    Mistake("make_loaders", "shuffled the test set too", """
-def make_loaders(train_ds, test_ds, batch_size=64, seed=0):
-    return (DataLoader(train_ds, batch_size=batch_size, shuffle=True),
-            DataLoader(test_ds, batch_size=batch_size, shuffle=True))
-""", "Do not shuffle the test set"),
-    Mistake("make_loaders", "did not shuffle the training set", """
-def make_loaders(train_ds, test_ds, batch_size=64, seed=0):
-    return (DataLoader(train_ds, batch_size=batch_size),
-            DataLoader(test_ds, batch_size=batch_size))
-""", "must shuffle"),
+    Mistake.edit("make_loaders", "shuffled the test set too", "Do not shuffle the test set",
+                 ("shuffle=False", "shuffle=True")),
+    Mistake.edit("make_loaders", "did not shuffle the training set", "must shuffle",
+                 ("shuffle=True, generator=shuffle_order", "generator=shuffle_order")),
     Mistake("make_loaders", "returned the loaders the other way round", """
 def make_loaders(train_ds, test_ds, batch_size=64, seed=0):
     return (DataLoader(test_ds, batch_size=batch_size, shuffle=False),
             DataLoader(train_ds, batch_size=batch_size, shuffle=True))
 """, "in this order"),
-    Mistake("make_loaders", "a fixed batch size", """
-def make_loaders(train_ds, test_ds, batch_size=64, seed=0):
-    return (DataLoader(train_ds, batch_size=64, shuffle=True),
-            DataLoader(test_ds, batch_size=64, shuffle=False))
-""", "Pass batch_size"),
+    Mistake.edit("make_loaders", "a fixed batch size", "Pass batch_size",
+                 ("batch_size=batch_size, shuffle=True", "batch_size=64, shuffle=True"),
+                 ("batch_size=batch_size, shuffle=False", "batch_size=64, shuffle=False")),
     Mistake("make_loaders", "shuffled the training set only once", """
 def make_loaders(train_ds, test_ds, batch_size=64, seed=0):
     order = torch.randperm(len(train_ds), generator=torch.Generator().manual_seed(seed))
@@ -264,183 +166,49 @@ def make_loaders(train_ds, test_ds, batch_size=64, seed=0):
 """, "Shuffle anew every epoch"),
 
     # -- LogisticRegression --------------------------------------------------------------------
-    Mistake("LogisticRegression", "returned (N, 1)", """
-class LogisticRegression(nn.Module):
-    def __init__(self, seq_len):
-        super().__init__()
-        self.linear = nn.Linear(seq_len * 4, 1)
-
-    def forward(self, x):
-        return sigmoid(self.linear(x.flatten(start_dim=1)))
-""", "squeeze the last dimension"),
-    Mistake("LogisticRegression", "one weight per position, not per base", """
-class LogisticRegression(nn.Module):
-    def __init__(self, seq_len):
-        super().__init__()
-        self.linear = nn.Linear(seq_len, 1)
-
-    def forward(self, x):
-        return sigmoid(self.linear(x.flatten(start_dim=1))).squeeze(1)
-""", "seq_len * 4"),
-    Mistake("LogisticRegression", "forgot the sigmoid", """
-class LogisticRegression(nn.Module):
-    def __init__(self, seq_len):
-        super().__init__()
-        self.linear = nn.Linear(seq_len * 4, 1)
-
-    def forward(self, x):
-        return self.linear(x.flatten(start_dim=1)).squeeze(1)
-""", "apply the sigmoid"),
-    Mistake("LogisticRegression", ".squeeze() drops the batch dimension of one sequence", """
-class LogisticRegression(nn.Module):
-    def __init__(self, seq_len):
-        super().__init__()
-        self.linear = nn.Linear(seq_len * 4, 1)
-
-    def forward(self, x):
-        return sigmoid(self.linear(x.flatten(start_dim=1))).squeeze()
-""", "also removes the batch dimension"),
-    Mistake("LogisticRegression", "flattened the whole batch", """
-class LogisticRegression(nn.Module):
-    def __init__(self, seq_len):
-        super().__init__()
-        self.linear = nn.Linear(seq_len * 4, 1)
-
-    def forward(self, x):
-        return sigmoid(self.linear(x.flatten())).squeeze(-1)
-""", "x.flatten() would merge"),
+    Mistake.edit("LogisticRegression", "returned (N, 1)", "squeeze the last dimension",
+                 (SCORE, "return sigmoid(self.linear(x.flatten(start_dim=1)))")),
+    Mistake.edit("LogisticRegression", "one weight per position, not per base", "seq_len * 4",
+                 ("nn.Linear(seq_len * 4, 1)", "nn.Linear(seq_len, 1)")),
+    Mistake.edit("LogisticRegression", "forgot the sigmoid", "apply the sigmoid",
+                 (SCORE, "return self.linear(x.flatten(start_dim=1)).squeeze(1)")),
+    Mistake.edit("LogisticRegression", ".squeeze() drops the batch dimension of one sequence",
+                 "also removes the batch dimension",
+                 (SCORE, "return sigmoid(self.linear(x.flatten(start_dim=1))).squeeze()")),
+    Mistake.edit("LogisticRegression", "flattened the whole batch", "x.flatten() would merge",
+                 (SCORE, "return sigmoid(self.linear(x.flatten())).squeeze(-1)")),
 
     # -- train_epoch ---------------------------------------------------------------------------
-    Mistake("train_epoch", "forgot optimizer.zero_grad()", """
-def train_epoch(model, loader, optimizer, loss_fn):
-    model.train()
-    total_loss, n_seen = 0.0, 0
-    for x, y in loader:
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.step()
-        total_loss += loss.item() * len(y)
-        n_seen += len(y)
-    return total_loss / n_seen
-""", "forgot optimizer.zero_grad()"),
-    Mistake("train_epoch", "averaged the batch means", """
-def train_epoch(model, loader, optimizer, loss_fn):
-    model.train()
-    total_loss = 0.0
-    for x, y in loader:
-        optimizer.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.step()
-        total_loss += loss.item()
-    return total_loss / len(loader)
-""", "Weight each batch's loss by its size"),
-    Mistake("train_epoch", "labels and predictions swapped in the loss", """
-def train_epoch(model, loader, optimizer, loss_fn):
-    model.train()
-    total_loss, n_seen = 0.0, 0
-    for x, y in loader:
-        optimizer.zero_grad()
-        loss = loss_fn(y, model(x))
-        loss.backward()
-        optimizer.step()
-        total_loss += loss.item() * len(y)
-        n_seen += len(y)
-    return total_loss / n_seen
-""", "the model's output first"),
-    Mistake("train_epoch", "optimizer.step() after the loop", """
-def train_epoch(model, loader, optimizer, loss_fn):
-    model.train()
-    total_loss, n_seen = 0.0, 0
-    optimizer.zero_grad()
-    for x, y in loader:
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        total_loss += loss.item() * len(y)
-        n_seen += len(y)
-    optimizer.step()
-    return total_loss / n_seen
-""", "Only one step was taken"),
-    Mistake("train_epoch", "returned the loss of the last batch", """
-def train_epoch(model, loader, optimizer, loss_fn):
-    model.train()
-    for x, y in loader:
-        optimizer.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.step()
-    return loss.item()
-""", "not the loss of the last batch"),
-    Mistake("train_epoch", "accumulated loss tensors", """
-def train_epoch(model, loader, optimizer, loss_fn):
-    model.train()
-    total_loss, n_seen = 0.0, 0
-    for x, y in loader:
-        optimizer.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.step()
-        total_loss += loss * len(y)
-        n_seen += len(y)
-    return total_loss / n_seen
-""", "accumulate loss.item()"),
+    Mistake.edit("train_epoch", "forgot optimizer.zero_grad()", "forgot optimizer.zero_grad()",
+                 (ZERO_GRAD, "")),
+    Mistake.edit("train_epoch", "averaged the batch means", "Weight each batch's loss by its size",
+                 ("total_loss += loss.item() * len(y)", "total_loss += loss.item()"),
+                 ("return total_loss / n_seen", "return total_loss / len(loader)")),
+    Mistake.edit("train_epoch", "labels and predictions swapped in the loss",
+                 "the model's output first", ("loss_fn(model(x), y)", "loss_fn(y, model(x))")),
+    Mistake.edit("train_epoch", "optimizer.step() after the loop", "Only one step was taken",
+                 (ZERO_GRAD, ""), ("        optimizer.step()\n", ""),
+                 ("    for x, y in loader:\n", "    optimizer.zero_grad()\n    for x, y in loader:\n"),
+                 ("    return total_loss / n_seen", "    optimizer.step()\n    return total_loss / n_seen")),
+    Mistake.edit("train_epoch", "returned the loss of the last batch",
+                 "not the loss of the last batch",
+                 ("return total_loss / n_seen", "return loss.item()")),
+    Mistake.edit("train_epoch", "accumulated loss tensors", "accumulate loss.item()",
+                 ("total_loss += loss.item() * len(y)", "total_loss += loss * len(y)")),
 
     # -- accuracy ------------------------------------------------------------------------------
-    Mistake("accuracy", "tracked gradients (no torch.no_grad())", """
-def accuracy(model, loader):
-    model.eval()
-    n_correct, n_seen = 0, 0
-    for x, y in loader:
-        n_correct += ((model(x) > 0.5).float() == y).sum().item()
-        n_seen += len(y)
-    return n_correct / n_seen
-""", "torch.no_grad()"),
-    Mistake("accuracy", "forgot model.eval()", """
-def accuracy(model, loader):
-    n_correct, n_seen = 0, 0
-    with torch.no_grad():
-        for x, y in loader:
-            n_correct += ((model(x) > 0.5).float() == y).sum().item()
-            n_seen += len(y)
-    return n_correct / n_seen
-""", "model.eval()"),
-    Mistake("accuracy", "averaged the batch accuracies", """
-def accuracy(model, loader):
-    model.eval()
-    batch_accuracies = []
-    with torch.no_grad():
-        for x, y in loader:
-            batch_accuracies.append(((model(x) > 0.5).float() == y).float().mean().item())
-    return sum(batch_accuracies) / len(batch_accuracies)
-""", "averaging batch accuracies"),
-    Mistake("accuracy", "thresholded at 0 as if the outputs were scores", """
-def accuracy(model, loader):
-    model.eval()
-    n_correct, n_seen = 0, 0
-    with torch.no_grad():
-        for x, y in loader:
-            n_correct += ((model(x) > 0).float() == y).sum().item()
-            n_seen += len(y)
-    return n_correct / n_seen
-""", "not at 0"),
-    Mistake("accuracy", "divided by the number of batches", """
-def accuracy(model, loader):
-    model.eval()
-    n_correct = 0
-    with torch.no_grad():
-        for x, y in loader:
-            n_correct += ((model(x) > 0.5).float() == y).sum().item()
-    return n_correct / len(loader)
-""", "not by the number of batches"),
-    Mistake("accuracy", "switched back to train mode", """
-def accuracy(model, loader):
-    model.eval()
-    n_correct, n_seen = 0, 0
-    with torch.no_grad():
-        for x, y in loader:
-            n_correct += ((model(x) > 0.5).float() == y).sum().item()
-            n_seen += len(y)
-    model.train()
-    return n_correct / n_seen
-""", "do not switch back to train mode"),
+    Mistake.edit("accuracy", "tracked gradients (no torch.no_grad())", "torch.no_grad()",
+                 ("    with torch.no_grad():\n", ""),
+                 ("        for x, y in loader:\n            n_correct += ", "    for x, y in loader:\n        n_correct += "),
+                 ("            n_seen += len(y)\n", "        n_seen += len(y)\n")),
+    Mistake.edit("accuracy", "forgot model.eval()", "model.eval()", ("    model.eval()\n", "")),
+    Mistake.edit("accuracy", "averaged the batch accuracies", "averaging batch accuracies",
+                 (".float() == y).sum().item()", ".float() == y).float().mean().item()"),
+                 ("n_seen += len(y)", "n_seen += 1")),
+    Mistake.edit("accuracy", "thresholded at 0 as if the outputs were scores", "not at 0",
+                 ("(model(x) > 0.5)", "(model(x) > 0)")),
+    Mistake.edit("accuracy", "divided by the number of batches", "not by the number of batches",
+                 ("return n_correct / n_seen", "return n_correct / len(loader)")),
+    Mistake.edit("accuracy", "switched back to train mode", "do not switch back to train mode",
+                 ("    return n_correct / n_seen", "    model.train()\n    return n_correct / n_seen")),
 ]
