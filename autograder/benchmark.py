@@ -24,7 +24,8 @@ from nbclient import NotebookClient
 from .course import assignment_limits, restore_grade_cells
 from .example_class import build_example_class, has_mistakes
 from .nbgrader_cli import REPO, assignments_in, make_course, run_nbgrader
-from .pipeline import grade_notebook, read_notebook
+from .notebooks import read_notebook
+from .pipeline import grade_notebook
 from .sandbox.kernel import SandboxKernel
 
 STOCK_CONFIG = '''c = get_config()

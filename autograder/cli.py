@@ -16,7 +16,8 @@ from .quiz.cli import add_quiz_commands
 def check(args):
     """Grade one notebook in a fresh sandboxed kernel and print the report."""
     from .course import assignment_limits, find_source_notebook, restore_grade_cells
-    from .pipeline import grade_notebook, read_notebook
+    from .notebooks import read_notebook
+    from .pipeline import grade_notebook
 
     path = Path(args.notebook)
     try:

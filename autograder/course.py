@@ -11,6 +11,7 @@ from pathlib import Path
 
 from traitlets.config.loader import PyFileConfigLoader
 
+from .notebooks import read_notebook
 from .sandbox.limits import Limits
 
 
@@ -37,9 +38,6 @@ def find_source_notebook(notebook, root=None):
 
     Raises ValueError when the notebook has no grade cell of any course notebook.
     """
-    from .pipeline import read_notebook  # here: nbformat takes ~1 s to import, and the quiz
-    # commands need course_root() only
-
     wanted = set(_grade_ids(notebook))
     best, best_overlap = None, 0
     for path in sorted((root or course_root()).glob("source/*/*.ipynb")):

@@ -17,7 +17,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict
 
 from .course import restore_grade_cells
-from .pipeline import FALLBACK_NOTE, grade_notebook, read_notebook, refuse_notebook
+from .notebooks import read_notebook
+from .pipeline import FALLBACK_NOTE, grade_notebook, refuse_notebook
 from .sandbox.limits import Limits
 
 LINKED_NOTEBOOK = ("the submitted notebook is a symbolic link, not a file, so it was not run: "

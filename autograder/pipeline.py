@@ -1,7 +1,8 @@
 """Grading one notebook, as a pipeline of small stages a TA can read top to bottom:
 
-find grade cells → run the student's cells in the sandbox → run graders (trusted side) →
-score → write each grade cell's output (feedback text + the score nbgrader reads).
+find grade cells → run the student's cells in the sandbox → score each grade cell on the trusted
+side (``cell_scoring``: the assignment's graders, or the quiz engine) → write each grade cell's
+output (feedback text + the score nbgrader reads).
 
 Grade cells are never executed in the student's kernel: their single ``grade("<exercise>")``
 call only names what the trusted side scores, so nothing the student's code prints, patches or
@@ -12,14 +13,11 @@ import threading
 import time
 from dataclasses import dataclass
 
-import nbformat
-
+from .cell_scoring import score_grade_cells, warm_up
 from .report import ExerciseReport, NotebookReport, grade_cell_outputs
 from .sandbox.kernel import SandboxFailure, SandboxKernel
 from .sandbox.limits import Limits
-from .student import StudentCode, StudentError
 
-QUIZ_PREFIX = "quiz:"
 FALLBACK_NOTE = "sandbox: fallback mode"
 
 
@@ -78,32 +76,6 @@ def run_student_cells(kernel, notebook, report):
             report.notes.append(f"cell {index + 1} was stopped: {run.message}")
 
 
-def run_exercise_graders(kernel, limits, grade_cells, assignment):
-    """Stage 3: score every grade cell on the trusted side with ``assignment``'s graders;
-    returns {key: ExerciseReport}."""
-    exercises = {cell.key: cell.points for cell in grade_cells
-                 if cell.key and not cell.key.startswith(QUIZ_PREFIX)}
-    from .grader_runner import run_graders
-
-    reports = run_graders(kernel, limits, exercises, assignment)
-    for cell in grade_cells:
-        if cell.key and cell.key.startswith(QUIZ_PREFIX):
-            reports[cell.key] = _grade_quiz_cell(kernel, limits, cell)
-    return reports
-
-
-def _grade_quiz_cell(kernel, limits, cell):
-    from .quiz.nbgrader_cells import grade_quiz_cell
-
-    report = ExerciseReport(cell.key, cell.points)
-    student = StudentCode(kernel, limits.call_seconds, limits.exercise_seconds)
-    try:
-        report.checks = grade_quiz_cell(cell.key, student)
-    except StudentError as error:
-        report.problem = error.message
-    return report
-
-
 def write_grade_outputs(notebook, grade_cells, reports, report):
     """Stage 4: every grade cell gets feedback and a score, so none is left blank (nbgrader
     would give full marks to a grade cell without output)."""
@@ -115,14 +87,6 @@ def write_grade_outputs(notebook, grade_cells, reports, report):
                                               "ask your instructor")
         notebook.cells[cell.index].outputs = grade_cell_outputs(exercise)
         report.exercises.append(exercise)
-
-
-def _import_graders(assignment):
-    """Import torch, pytest, the references and the assignment's grader module (2-3 s, once
-    per process) while the sandbox runs the student's notebook on the other core."""
-    from .grader_runner import import_grader_module
-
-    import_grader_module(assignment)
 
 
 def grade_notebook(notebook, name, files_dir=None, limits=Limits(), isolation=None, *,
@@ -137,17 +101,17 @@ def grade_notebook(notebook, name, files_dir=None, limits=Limits(), isolation=No
     grade_cells = find_grade_cells(notebook)
     kernel = SandboxKernel(limits, files_dir, isolation)
     reports = {}
-    warm_up = threading.Thread(target=_import_graders, args=(assignment,), name="import graders",
-                               daemon=True)
-    warm_up.start()
+    importing = threading.Thread(target=warm_up, args=(assignment,), name="import graders",
+                                 daemon=True)
+    importing.start()
     try:
         kernel.start()
         if not kernel.isolation.is_security_boundary:
             report.notes.append(f"{FALLBACK_NOTE} ({kernel.isolation.reason}); "
                                 "this is not a security boundary")
         run_student_cells(kernel, notebook, report)
-        warm_up.join()
-        reports = run_exercise_graders(kernel, limits, grade_cells, assignment)
+        importing.join()
+        reports = score_grade_cells(kernel, limits, grade_cells, assignment)  # stage 3
     except SandboxFailure as failure:
         report.notes.append(f"your notebook could not be run: {failure.message}")
         reports = _ungraded(grade_cells, "your notebook could not be run, so this exercise "
@@ -177,16 +141,3 @@ def refuse_notebook(notebook, name, reason):
     write_grade_outputs(notebook, grade_cells, _ungraded(grade_cells, reason), report)
     return report
 
-
-def read_notebook(path):
-    """Read a notebook file, or raise ValueError with a message that says what is wrong."""
-    try:
-        notebook = nbformat.read(str(path), as_version=4)
-    except FileNotFoundError:
-        raise ValueError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ValueError(f"{path}: is a folder, not a notebook") from None
-    except Exception as error:  # nbformat raises many kinds for a file that is not a notebook
-        raise ValueError(f"{path}: not a readable Jupyter notebook "
-                         f"({type(error).__name__}: {str(error)[:200]})") from None
-    return notebook

@@ -11,7 +11,7 @@ def test_an_internal_error_scores_0_with_a_message(monkeypatch):
     def broken_graders(*args):
         raise AttributeError("a grader bug")
 
-    monkeypatch.setattr(pipeline, "run_exercise_graders", broken_graders)
+    monkeypatch.setattr(pipeline, "score_grade_cells", broken_graders)
     report, exercises = grade_snippets(["def predict(x, w, b):\n    return w * x + b"],
                                        {"predict": 2.0})
     assert exercises["predict"].points == 0
