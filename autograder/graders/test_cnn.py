@@ -14,7 +14,7 @@ import torch.nn.functional as F
 import solutions.cnn as reference
 from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
                                expect_equal, expect_one_per_sequence, expect_raises,
-                               expect_tensor, explain_error)
+                               expect_tensor, explain_error, is_close)
 from autograder.grading_kit import (BASES, load_state, one_hot, pair_by_shape, random_dna,
                                     random_one_hot, state_shapes)
 from autograder.student import StudentError
@@ -445,22 +445,27 @@ def _load_reference_state(model, state, config):
 
 
 def _reference_forward(state, x, pool_size, layout="transpose", conv_relu=True,
-                       output="sigmoid", pooling="max"):
-    """The reference network and its typical variants, on the trusted side."""
+                       output="sigmoid", pooling="max", flatten="filters"):
+    """The reference network and its typical variants, on the trusted side. flatten: the order
+    of the flattened pooled maps, "filters" first (maps (N, F, P) flattened, the reference's)
+    or "positions" first ((N, P, F) flattened): both are valid CNNs, since the Linear layer
+    learns its weights for whichever order it is given."""
     channels_first = x.transpose(1, 2) if layout == "transpose" else x.reshape(len(x), 4, -1)
     maps = F.conv1d(channels_first, state["conv.weight"], state["conv.bias"])
     if conv_relu:
         maps = F.relu(maps)
     maps = F.max_pool1d(maps, pool_size) if pooling == "max" else F.avg_pool1d(maps, pool_size)
+    if flatten == "positions":
+        maps = maps.transpose(1, 2)
     logits = F.linear(maps.flatten(start_dim=1), state["fc.weight"], state["fc.bias"]).squeeze(1)
     return {"sigmoid": torch.sigmoid(logits), "logits": logits,
             "relu_then_sigmoid": torch.sigmoid(F.relu(logits)),
             "sigmoid_twice": torch.sigmoid(torch.sigmoid(logits))}[output]
 
 
-def _dnacnn_mistakes(state, x, pool_size):
+def _dnacnn_mistakes(state, x, pool_size, flatten="filters"):
     def variant(**kwargs):
-        return _reference_forward(state, x, pool_size, **kwargs)
+        return _reference_forward(state, x, pool_size, flatten=flatten, **kwargs)
 
     return [(variant(output="relu_then_sigmoid"),
              "You put a ReLU after the output layer: no ReLU after the Linear layer, only the "
@@ -476,6 +481,19 @@ def _dnacnn_mistakes(state, x, pool_size):
                                         "x.permute(0, 2, 1))."),
             (variant(pooling="avg"), "That is average pooling: use max pooling "
                                      "(nn.MaxPool1d(pool_size)).")]
+
+
+def _flatten_order(got, state, x, pool_size):
+    """The order in which the student's CNN flattens its pooled maps: "positions" when its
+    outputs (right or typically wrong) are those of a positions-first flatten, else "filters".
+    The reference weights were loaded by shape, so the Linear layer's weights meet the
+    features in the student's order, and the expected outputs must follow that order."""
+    positions_first = [_reference_forward(state, x, pool_size, flatten="positions"),
+                       *(value for value, _ in _dnacnn_mistakes(state, x, pool_size, "positions"))]
+    filters_first = _reference_forward(state, x, pool_size)
+    if not is_close(got, filters_first) and any(is_close(got, value) for value in positions_first):
+        return "positions"
+    return "filters"
 
 
 @exercise("DNACNN", weight=2)
@@ -521,9 +539,11 @@ def test_dnacnn_with_the_reference_weights_computes_the_reference(student, rng, 
     x = random_one_hot(rng, 8, config[0])
     got = _forward(model, x, config)
     expect_one_per_sequence(got, 8)
-    expect_close(got, _reference_forward(state, x, config[3]), rtol=1e-4, atol=1e-5,
-                 hint="transpose → Conv1d → ReLU → MaxPool1d → flatten → Linear → sigmoid, in "
-                      "this order.", mistakes=_dnacnn_mistakes(state, x, config[3]))
+    order = _flatten_order(got, state, x, config[3])
+    expect_close(got, _reference_forward(state, x, config[3], flatten=order), rtol=1e-4,
+                 atol=1e-5, hint="transpose → Conv1d → ReLU → MaxPool1d → flatten → Linear → "
+                                 "sigmoid, in this order.",
+                 mistakes=_dnacnn_mistakes(state, x, config[3], order))
 
 
 def _motif_at(position, seq_len, motif="ACGT"):
@@ -546,13 +566,14 @@ def test_a_motif_moving_within_a_pool_window_changes_nothing(student, rng):
     x = torch.stack([_motif_at(12, seq_len), _motif_at(13, seq_len), _motif_at(16, seq_len)])
     got = _forward(model, x, config)
     expect_one_per_sequence(got, 3)
-    expected = _reference_forward(state, x, pool_size)
+    order = _flatten_order(got, state, x, pool_size)
+    expected = _reference_forward(state, x, pool_size, flatten=order)
     expect_close(got[:2], expected[:2], hint="A motif that moves within one pooling window must "
                  "give the same pooled features: ReLU, then max pooling in windows of pool_size "
-                 "that do not overlap.", mistakes=_dnacnn_mistakes(state, x[:2], pool_size))
+                 "that do not overlap.", mistakes=_dnacnn_mistakes(state, x[:2], pool_size, order))
     expect_close(got, expected, hint="A motif that moves into the next pooling window lands on "
                  "other weights of the Linear layer: pool in windows of pool_size, not over the "
-                 "whole map.", mistakes=_dnacnn_mistakes(state, x, pool_size))
+                 "whole map.", mistakes=_dnacnn_mistakes(state, x, pool_size, order))
 
 
 # -- top_kmer ------------------------------------------------------------------------------------

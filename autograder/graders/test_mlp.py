@@ -21,8 +21,8 @@ import solutions.mlp as reference
 from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
                                expect_equal, expect_one_per_sequence, expect_tensor,
                                explain_error, is_close)
-from autograder.grading_kit import (build, loader, pair_by_shape, random_one_hot, randomize,
-                                    restored, twin)
+from autograder.grading_kit import (gradient_probe_loader, loader, pair_by_shape,
+                                    random_one_hot, randomize, restored, twin)
 from autograder.student import StudentError
 
 
@@ -660,17 +660,12 @@ def test_only_the_training_set_trains_the_model(student, rng):
 @exercise("train_with_validation")
 def test_validation_runs_without_gradients(student, rng):
     """the validation pass runs under torch.no_grad()"""
-    # A probe: the model first applies an in-place ReLU to its input, and each validation batch
-    # is a view of a tensor that requires grad. PyTorch refuses that in-place change while it
-    # tracks gradients and allows it under no_grad, so the call fails exactly when the
-    # validation pass tracks gradients.
+    # The model first applies an in-place ReLU to its input, which the probe loader's batches
+    # refuse while gradients are tracked: the call fails exactly when the validation pass
+    # tracks gradients. Otherwise it is an ordinary loader (len(loader.dataset) works).
     layers = [("ReLU", (), {"inplace": True}), *PROBE]
     run = Run(student, rng, layers=layers)
-    x_val, y_val = run.val_data
-    batches = build(student, "torch.utils.data.TensorDataset",
-                    x_val.reshape(-1, BATCH, N_FEATURES).requires_grad_(),
-                    y_val.reshape(-1, BATCH))
-    val_loader = student.make("torch.utils.data.DataLoader", batches, batch_size=None)
+    val_loader = gradient_probe_loader(student, *run.val_data, BATCH)
     try:
         got = run.student_history(2, val_loader)
     except StudentError as error:

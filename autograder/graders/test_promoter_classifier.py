@@ -26,8 +26,8 @@ from autograder.checks import (CheckFailed, describe, exercise, expect, expect_c
                                expect_tensor, explain_error)
 from autograder.data import synthetic_dna
 from autograder.grader_runner import COURSE_SEED
-from autograder.grading_kit import (loader, pair_by_shape, random_dna, random_one_hot,
-                                    restored, state_shapes, twin)
+from autograder.grading_kit import (gradient_probe_loader, loader, pair_by_shape, random_dna,
+                                    random_one_hot, restored, state_shapes, twin)
 from autograder.student import Handle, StudentError
 
 # The notebook trains this model in section 11 and states the reference's test accuracy. It is
@@ -945,10 +945,9 @@ def test_accuracy_does_not_track_gradients(student, rng):
     layers = _layers(seq_len, in_place_relu=True)
     state = _linear_state(rng, layers, seq_len)
     x, y = _accuracy_problem(rng, layers, state, 24, seq_len)
-    # Batches of leaf tensors that require grad: the in-place ReLU refuses them unless
-    # gradient tracking is off, which is what torch.no_grad() guarantees.
-    batches = student.put([(x_batch.clone().requires_grad_(), y_batch)
-                           for x_batch, y_batch in zip(x.split(8), y.split(8))])
+    # The model starts with an in-place ReLU, which the probe loader's batches refuse unless
+    # gradient tracking is off; otherwise an ordinary loader (len(loader.dataset) works).
+    batches = gradient_probe_loader(student, x, y, 8)
     got = _student_accuracy(student, _sandbox_model(student, layers, state), batches)
     expected = reference.accuracy(restored(layers, state), list(zip(x.split(8), y.split(8))))
     expect_close(got, expected, rtol=1e-6, hint="Predict 1 where p > 0.5 and divide the number "
