@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from autograder.cli import main
-from autograder.quiz.schema import load_bank
-from autograder.quiz.scoring import (AnswersFileError, attempts, check_answers,
+from dlbio_student.quiz.banks import load_bank
+from dlbio_student.quiz.scoring import (AnswersFileError, attempts, check_answers,
                                      multiple_choice_fraction, right_answer)
 
 REPO = Path(__file__).resolve().parents[1]

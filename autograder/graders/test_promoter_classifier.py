@@ -25,7 +25,7 @@ import solutions.promoter_classifier as reference
 from autograder.grader_runner import COURSE_SEED
 from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
                                expect_equal, expect_raises, expect_tensor, explain_error)
-from autograder.data import synthetic_dna
+from dlbio_student.data import synthetic_dna
 from autograder.student import Handle, StudentError
 
 # The notebook trains this model in section 11 and states the reference's test accuracy. It is

@@ -9,12 +9,14 @@ verdict worth a fraction f becomes a passed check of weight f and a failed check
 """
 import functools
 
-from ..course import course_root
+from dlbio_student.quiz.banks import BankError, load_bank
+from dlbio_student.quiz.schema import answer_variable
+from dlbio_student.quiz.scoring import AnswerError, attempt, parse_response, score
+
 from ..report import CheckResult
 from ..student import Handle, StudentError
+from .course_banks import bank_path
 from .nbgrader_build import NBGRADER_SEED
-from .schema import BankError, answer_variable, load_bank
-from .scoring import AnswerError, attempt, parse_response, score
 
 
 @functools.lru_cache(maxsize=16)
@@ -23,7 +25,7 @@ def _bank(path, modified):
 
 
 def course_bank(bank_name):
-    path = course_root() / "quizzes" / f"{bank_name}.yaml"
+    path = bank_path(bank_name)
     return _bank(path, path.stat().st_mtime_ns if path.exists() else 0)
 
 

@@ -12,7 +12,8 @@ import math
 import numbers
 from dataclasses import asdict, dataclass, field
 
-from .hiding import key_for
+from .answer_key import PlainKey
+from .hiding import SealedKey, StudentBank
 from .schema import attempt_rng
 from .templating import draw_values, fill, format_number
 
@@ -23,6 +24,13 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 class AnswerError(ValueError):
     """An answer of the wrong kind for its question (the message says what was expected)."""
+
+
+def key_for(question, bank):
+    """The answer key scoring uses for ``question`` of ``bank`` (full bank or student export)."""
+    if isinstance(bank, StudentBank):
+        return SealedKey(question, bank.salt)
+    return PlainKey(question)
 
 
 @dataclass
