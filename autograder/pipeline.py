@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass
 
 import nbformat
+from dlbio_student.report import ExerciseReport, NotebookReport, grade_cell_outputs
 
-from .report import ExerciseReport, NotebookReport, grade_cell_outputs
 from .sandbox.kernel import SandboxFailure, SandboxKernel
 from .sandbox.limits import Limits
 from .student import StudentCode, StudentError

@@ -119,7 +119,8 @@ def test_cli_prints_text_and_json_reports(tmp_path, capsys):
     assert main(["quiz", "check", "cnn", "--answers", str(answers)]) == 0
     text = capsys.readouterr().out
     assert text.startswith("Quiz: convolutional networks on DNA (cnn, seed 11): 9.3333 / 10")
-    assert "~ kernel-facts: 0.3333 / 1 points" in text
+    assert ("kernel-facts: 0.3333 / 1 points\n"
+            "  ~ 2 of 3 right choices picked, 1 wrong choice picked") in text
 
 
 def test_templated_answers_depend_on_the_seed():

@@ -13,7 +13,7 @@ from autograder.nbgrader_cli import make_course, run_nbgrader
 from autograder.quiz.course_banks import graded_banks
 from autograder.quiz.nbgrader_build import NBGRADER_SEED, build_notebook
 from autograder.quiz.nbgrader_cells import grade_quiz_cell
-from autograder.report import ExerciseReport
+from dlbio_student.report import ExerciseReport
 from autograder.student import Handle, StudentError
 from dlbio_student.quiz.banks import load_bank
 from dlbio_student.quiz.practice import PRACTICE_BANKS

@@ -9,6 +9,7 @@ These helpers only inform the student: grading never runs grade cells, and the h
 score every exercise on their own.
 """
 import inspect
+import textwrap
 
 NOT_WRITTEN = ("{name}() is not written yet: replace `raise NotImplementedError()` with your "
                "code.")
@@ -53,21 +54,33 @@ def _watch_cells():
 
 def _record_cell(result):
     error = result.error_before_exec or result.error_in_exec
-    outcome = "" if error is None else (str(error).strip() or type(error).__name__)
+    outcome = "" if error is None else describe_error(error)
     for name in _called_in_this_cell:
         self_check_outcomes[name] = outcome
     _called_in_this_cell.clear()
 
 
+def describe_error(error):
+    """An assertion's own message; any other error with its type first."""
+    message = str(error).strip()
+    if isinstance(error, AssertionError):
+        return message or "an assertion failed"
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
 def assert_self_check_passed(exercise):
-    """Raise AssertionError saying why ``exercise`` is not done, unless its self-check passed."""
+    """Raise AssertionError saying why ``exercise`` is not done, unless its self-check passed.
+
+    The message is in short lines: Validate shows each line of an error cut at 90 characters.
+    """
     if exercise not in self_check_outcomes:
-        raise AssertionError(f"{exercise} is not done: its self-check above has not run yet. "
+        raise AssertionError(f"{exercise} is not done: its self-check has not run.\n"
                              "Run the notebook from the top (Kernel > Restart and Run All).")
     outcome = self_check_outcomes[exercise]
     if outcome:
-        raise AssertionError(f"{exercise} is not done: its self-check above stopped with: "
-                             f"{outcome}")
+        raise AssertionError(f"{exercise} is not done; its self-check stopped with:\n"
+                             + textwrap.fill(outcome, 72, initial_indent="  ",
+                                             subsequent_indent="  "))
 
 
 def assert_defined(name, kind=object):

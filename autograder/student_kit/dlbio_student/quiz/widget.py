@@ -1,6 +1,6 @@
 """A bank as an interactive quiz in a JupyterLab cell (ipywidgets), scored by ``scoring.py``.
 
-    from dlbio_student.quiz import show_quiz
+    from dlbio_student.quiz.widget import show_quiz
     show_quiz("review")         # a practice bank of the kit, or a bank file (a student export too)
 
 Each question has its input (radio buttons, check boxes or a text box), a Check button, a Hint
