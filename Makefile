@@ -3,26 +3,36 @@
 #   make test   set up, run the project's test suite
 #   make release  (instructors) rebuild the quiz sources from quizzes/, then regenerate
 #                 release/ from source/ after editing a notebook or a bank
+#   make student-kit  (instructors) the students' wheel, dist/dlbio_student-*.whl
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # A CPU build of torch; pyproject accepts any torch>=2.2.
 TORCH := torch==2.13.0
+STUDENT_KIT := autograder/student_kit
 
-.PHONY: demo test setup release
+.PHONY: demo test setup release student-kit
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The student kit first: the instructor kit depends on it (one data layer, one quiz engine).
+$(VENV)/.installed: pyproject.toml $(STUDENT_KIT)/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(TORCH)
+	$(PY) -m pip install --quiet -e $(STUDENT_KIT)
 	$(PY) -m pip install --quiet -e ".[test]"
 	@command -v bwrap >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; \
 	  else \
 	    echo "note: bubblewrap is not installed; student code will run in the weaker fallback sandbox (see README, Security model)"; \
+	  fi; }
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "note: chromium and chromium-driver are not installed; the browser test of the practice quiz will be skipped"; \
 	  fi; }
 	touch $@
 
@@ -31,6 +41,11 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest
+
+DIST ?= dist
+student-kit: setup
+	rm -rf $(STUDENT_KIT)/build  # nothing left over from an earlier build gets into the wheel
+	$(PY) -m pip wheel --quiet --no-deps --wheel-dir $(DIST) $(STUDENT_KIT)
 
 release: setup
 	$(PY) -m autograder quiz build

@@ -1,8 +1,9 @@
 """Who scores a grade cell, on the trusted side: an exercise cell (``grade("predict")``) is
 scored by the assignment's grader module, a quiz cell (``grade("quiz:<bank>:<question>")``) by
 the quiz engine. The pipeline calls ``score_grade_cells`` and knows neither."""
+from dlbio_student.report import ExerciseReport
+
 from .quiz.nbgrader_cells import grade_quiz_cell
-from .report import ExerciseReport
 from .student import StudentCode, StudentError
 
 QUIZ_PREFIX = "quiz:"

@@ -9,7 +9,8 @@ import json
 import sys
 from pathlib import Path
 
-from . import report as report_module
+from dlbio_student import report as report_module
+
 from .quiz.cli import add_quiz_commands
 
 

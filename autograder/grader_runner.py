@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 import torch
+from dlbio_student.report import NOT_IMPLEMENTED, CheckResult, ExerciseReport
 
 from .checks import CheckFailed
 from .course import assignment_topic
-from .report import NOT_IMPLEMENTED, CheckResult, ExerciseReport
 from .student import StudentCode, StudentError
 
 GRADERS_DIR = Path(__file__).with_name("graders")

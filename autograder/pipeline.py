@@ -13,8 +13,9 @@ import threading
 import time
 from dataclasses import dataclass
 
+from dlbio_student.report import ExerciseReport, NotebookReport, grade_cell_outputs
+
 from .cell_scoring import score_grade_cells, warm_up
-from .report import ExerciseReport, NotebookReport, grade_cell_outputs
 from .sandbox.kernel import SandboxFailure, SandboxKernel
 from .sandbox.limits import Limits
 

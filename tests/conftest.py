@@ -62,3 +62,30 @@ def graded_class(generated_course):
             for assignment in assignments}
     run_nbgrader(course, "generate_feedback", ASSIGNMENT, "--force", check=False)
     return course, runs
+
+
+@pytest.fixture(scope="session")
+def student_wheel(tmp_path_factory):
+    """The student kit's wheel, built by ``make student-kit`` into a temporary dist folder."""
+    import subprocess
+
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run(["make", "-s", "-C", str(REPO), "student-kit", f"DIST={dist}"], check=True,
+                   capture_output=True, timeout=600)
+    wheel, = dist.glob("dlbio_student-*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="session")
+def student_venv(tmp_path_factory, student_wheel):
+    """A fresh venv with only what a student installs: nbgrader, ipykernel, torch and the
+    student wheel. Returns its folder (``bin/python``, ``bin/nbgrader``)."""
+    import subprocess
+    import sys
+
+    venv = tmp_path_factory.mktemp("student") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                    "torch==2.13.0", "nbgrader>=0.9,<0.10", "ipykernel", str(student_wheel)],
+                   check=True, capture_output=True, timeout=1800)
+    return venv

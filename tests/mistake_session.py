@@ -9,7 +9,7 @@ import nbformat
 
 from autograder.example_class import exercise_of, solution_code
 from autograder.grader_runner import run_graders
-from autograder.report import render_exercise
+from dlbio_student.report import render_exercise
 from autograder.sandbox.kernel import SandboxKernel
 from autograder.sandbox.limits import Limits
 

@@ -66,7 +66,7 @@ def attack_notebook(release, attack, course, token):
     first, last = ([nbformat.v4.new_code_cell(fill(code, attack, course, REPO, token))
                     for code in codes] for codes in ((PROLOGUE, *attack.first), attack.last))
     after_setup = 1 + next(index for index, cell in enumerate(notebook.cells)
-                           if cell.metadata.get("nbgrader", {}).get("grade_id") == "call_exercise")
+                           if cell.metadata.get("nbgrader", {}).get("grade_id") == "setup")
     notebook.cells[after_setup:after_setup] = first
     notebook.cells += last
     if attack.tamper_grade_cells:

@@ -3,9 +3,9 @@ otherwise falls back to the synthetic stand-in, and says which one it used."""
 import pandas as pd
 import pytest
 
-from autograder.data.genomic_benchmarks import (ROOT_VARIABLE, genomic_benchmarks_root,
+from dlbio_student.data.genomic_benchmarks import (ROOT_VARIABLE, genomic_benchmarks_root,
                                                 load_dataset, read_genomic_benchmarks_layout)
-from autograder.data.synthetic_dna import (enhancer_like, promoter_like,
+from dlbio_student.data.synthetic_dna import (enhancer_like, promoter_like,
                                            write_genomic_benchmarks_layout)
 
 

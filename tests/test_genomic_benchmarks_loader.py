@@ -3,8 +3,8 @@ messages that name the file (and the position and character) at fault."""
 import pandas as pd
 import pytest
 
-from autograder.data.genomic_benchmarks import read_genomic_benchmarks_layout
-from autograder.data.synthetic_dna import promoter_like, write_genomic_benchmarks_layout
+from dlbio_student.data.genomic_benchmarks import read_genomic_benchmarks_layout
+from dlbio_student.data.synthetic_dna import promoter_like, write_genomic_benchmarks_layout
 
 
 def write_files(dataset_dir, sequences_by_folder):

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from autograder.cli import main
-from autograder.quiz.schema import BankError, load_bank
+from dlbio_student.quiz.banks import BankError, load_bank
 
 REPO = Path(__file__).resolve().parents[1]
 BANKS = sorted((REPO / "quizzes").glob("*.yaml"))

@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from autograder.cli import main
-from autograder.quiz.schema import load_bank
-from autograder.quiz.scoring import (AnswersFileError, attempts, check_answers,
+from dlbio_student.quiz.banks import load_bank
+from dlbio_student.quiz.scoring import (AnswersFileError, attempts, check_answers,
                                      multiple_choice_fraction, right_answer)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -119,7 +119,8 @@ def test_cli_prints_text_and_json_reports(tmp_path, capsys):
     assert main(["quiz", "check", "cnn", "--answers", str(answers)]) == 0
     text = capsys.readouterr().out
     assert text.startswith("Quiz: convolutional networks on DNA (cnn, seed 11): 9.3333 / 10")
-    assert "~ kernel-facts: 0.3333 / 1 points" in text
+    assert ("kernel-facts: 0.3333 / 1 points\n"
+            "  ~ 2 of 3 right choices picked, 1 wrong choice picked") in text
 
 
 def test_templated_answers_depend_on_the_seed():

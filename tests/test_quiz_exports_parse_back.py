@@ -8,8 +8,8 @@ import pytest
 
 from autograder.cli import main
 from autograder.quiz.exports import EXPORT_SEED, markdown_html, to_gift, to_jupyterquiz
-from autograder.quiz.schema import load_bank
-from autograder.quiz.scoring import attempt, multiple_choice_fraction, right_answer
+from dlbio_student.quiz.banks import load_bank
+from dlbio_student.quiz.scoring import attempt, multiple_choice_fraction, right_answer
 
 REPO = Path(__file__).resolve().parents[1]
 BANKS = sorted((REPO / "quizzes").glob("*.yaml"))

@@ -3,8 +3,8 @@ import random
 
 import pytest
 
-from autograder.quiz.schema import Variable
-from autograder.quiz.templating import (FormulaError, draw_values, evaluate, fill,
+from dlbio_student.quiz.schema import Variable
+from dlbio_student.quiz.templating import (FormulaError, draw_values, evaluate, fill,
                                         format_number, names_in)
 
 

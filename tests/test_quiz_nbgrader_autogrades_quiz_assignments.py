@@ -7,30 +7,41 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.cli import main
 from autograder.example_class import solution_code
 from autograder.nbgrader_cli import make_course, run_nbgrader
+from autograder.quiz.course_banks import graded_banks
 from autograder.quiz.nbgrader_build import NBGRADER_SEED, build_notebook
 from autograder.quiz.nbgrader_cells import grade_quiz_cell
-from autograder.quiz.schema import answer_variable, load_bank
-from autograder.quiz.scoring import attempt
-from autograder.report import ExerciseReport
+from dlbio_student.report import ExerciseReport
 from autograder.student import Handle, StudentError
+from dlbio_student.quiz.banks import load_bank
+from dlbio_student.quiz.practice import PRACTICE_BANKS
+from dlbio_student.quiz.schema import answer_variable
+from dlbio_student.quiz.scoring import attempt
 
 REPO = Path(__file__).resolve().parents[1]
-BANKS = sorted((REPO / "quizzes").glob("*.yaml"))
+GRADED = graded_banks(REPO)
 
 
 def strip_ids(notebook):
     return [(cell.cell_type, cell.source, cell.metadata.get("nbgrader")) for cell in notebook.cells]
 
 
-@pytest.mark.parametrize("path", BANKS, ids=[path.stem for path in BANKS])
-def test_committed_quiz_assignment_matches_its_bank(path):
+@pytest.mark.parametrize("name", GRADED)
+def test_committed_quiz_assignment_matches_its_bank(name):
+    path = REPO / "quizzes" / f"{name}.yaml"
     committed = REPO / "source" / f"quiz_{path.stem}" / f"quiz_{path.stem}.ipynb"
     assert committed.exists(), f"run: autograder quiz build {path.stem}"
     built = build_notebook(load_bank(path), path.stem)
     assert strip_ids(nbformat.read(committed, as_version=4)) == strip_ids(built), \
         f"{committed} is out of date: run autograder quiz build {path.stem}"
+
+
+@pytest.mark.parametrize("name", PRACTICE_BANKS)
+def test_a_practice_bank_has_no_quiz_assignment(name):
+    assert not (REPO / "source" / f"quiz_{name}").exists()
+    assert main(["quiz", "build", name, "--course", "/nonexistent"]) == 2
 
 
 class FakeStudent:

@@ -1,15 +1,18 @@
 """The JupyterLab quiz, without a browser: the ipywidgets quiz answers clicks with verdicts,
-hints and a running score, and a notebook cell renders it (and the jupyterquiz version)."""
+hints and a running score, and a notebook cell renders it (and the jupyterquiz version).
+A graded bank is shown from its file (only practice banks have names in the student kit)."""
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from autograder.quiz.exports import to_student_yaml
-from autograder.quiz.schema import load_bank
-from autograder.quiz.widget import quiz_widget
+from dlbio_student.quiz.banks import load_bank
+from dlbio_student.quiz.widget import quiz_widget
 
 REPO = Path(__file__).resolve().parents[1]
+CNN_BANK = str(REPO / "quizzes" / "cnn.yaml")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -18,7 +21,7 @@ def card(quiz, question_id):
 
 
 def test_clicks_give_verdicts_hints_and_a_running_score():
-    quiz = quiz_widget("cnn", seed=2)
+    quiz = quiz_widget(CNN_BANK, seed=2)
     assert "Score: 0 / 10 points" in quiz.score.value
 
     quiz.hint_buttons["conv-output-shape"].click()
@@ -49,7 +52,7 @@ def test_clicks_give_verdicts_hints_and_a_running_score():
 
 
 def test_open_questions_reveal_the_model_answer_and_count_ticked_key_points():
-    quiz = quiz_widget("cnn", seed=2)
+    quiz = quiz_widget(CNN_BANK, seed=2)
     quiz.inputs["what-is-a-kernel"].value = "A sliding window of weights."
     quiz.check_buttons["what-is-a-kernel"].click()
     ticks = quiz.key_point_boxes["what-is-a-kernel"]
@@ -68,10 +71,17 @@ def test_the_widget_works_on_the_student_export(tmp_path):
     assert "That is C, the second column." in quiz.feedback["one-hot-g"].value
 
 
+def test_practice_banks_have_names_and_graded_banks_do_not():
+    assert quiz_widget("review", seed=1).bank.title.startswith("Review")
+    with pytest.raises(ValueError, match="not a practice quiz"):
+        quiz_widget("cnn")
+
+
 def test_a_notebook_cell_renders_the_quiz_widget_and_the_jupyterquiz_version():
     notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("from autograder.quiz.widget import show_quiz, show_jupyterquiz"),
-        nbformat.v4.new_code_cell('show_quiz("cnn", seed=1)'),
+        nbformat.v4.new_code_cell("from autograder.quiz.exports import show_jupyterquiz\n"
+                                  "from dlbio_student.quiz.widget import show_quiz"),
+        nbformat.v4.new_code_cell(f"show_quiz({CNN_BANK!r}, seed=1)"),
         nbformat.v4.new_code_cell('show_jupyterquiz("cnn")'),
     ])
     client = NotebookClient(notebook, kernel_name="python3", timeout=60,

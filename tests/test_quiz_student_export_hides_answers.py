@@ -7,9 +7,9 @@ import yaml
 
 from autograder.cli import main
 from autograder.quiz.exports import to_student_yaml
-from autograder.quiz.hiding import StudentBank, seal, unseal
-from autograder.quiz.schema import load_bank
-from autograder.quiz.scoring import attempts, check_answers, right_answer, to_json_dict
+from dlbio_student.quiz.banks import load_bank
+from dlbio_student.quiz.hiding import StudentBank, seal, unseal
+from dlbio_student.quiz.scoring import attempts, check_answers, right_answer, to_json_dict
 
 REPO = Path(__file__).resolve().parents[1]
 BANKS = sorted((REPO / "quizzes").glob("*.yaml"))

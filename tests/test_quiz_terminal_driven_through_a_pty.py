@@ -6,8 +6,8 @@ from pathlib import Path
 import pexpect
 
 from autograder.quiz.exports import to_student_yaml
-from autograder.quiz.schema import load_bank
-from autograder.quiz.scoring import LETTERS, attempts, right_answer
+from dlbio_student.quiz.banks import load_bank
+from dlbio_student.quiz.scoring import LETTERS, attempts, right_answer
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = 4

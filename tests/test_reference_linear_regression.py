@@ -3,7 +3,7 @@ import pytest
 import torch
 from torch import nn
 
-from autograder.data.body_measurements import body_measurements
+from dlbio_student.data.body_measurements import body_measurements
 from solutions.linear_regression import (gradient_descent_step, mse, normalize, predict,
                                          train_linear_regression, train_with_optimizer)
 

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from autograder.data.synthetic_dna import enhancer_like, promoter_like
+from dlbio_student.data.synthetic_dna import enhancer_like, promoter_like
 from solutions.cnn import DNACNN
 from solutions.mlp import MLP
 from solutions.promoter_classifier import (LogisticRegression, PromoterDataset, accuracy,

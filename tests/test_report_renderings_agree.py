@@ -2,7 +2,7 @@
 import nbformat
 from nbgrader.utils import determine_grade
 
-from autograder.report import (CheckResult, ExerciseReport, NotebookReport, grade_cell_outputs,
+from dlbio_student.report import (CheckResult, ExerciseReport, NotebookReport, grade_cell_outputs,
                                render_text, to_json_dict)
 
 
@@ -52,3 +52,11 @@ def test_text_and_json_say_the_same():
 def test_points_never_exceed_the_maximum():
     exercise = ExerciseReport("x", 0.3, [CheckResult("x", "c", True, 1.0)] * 3)
     assert exercise.points <= 0.3 and nbgrader_score(exercise) == exercise.points
+
+
+def test_a_check_with_a_fractional_score_earns_that_share_of_its_weight():
+    answer = CheckResult("quiz:cnn:kernel-facts", "2 of 3 right choices picked", False, 1.0,
+                         got="A, B", score=2 / 3)
+    exercise = ExerciseReport("quiz:cnn:kernel-facts", 3.0, [answer])
+    assert exercise.points == 2.0 and nbgrader_score(exercise) == 2.0
+    assert "  ~ 2 of 3 right choices picked" in render_text(NotebookReport("quiz", [exercise]))

@@ -13,9 +13,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.data.genomic_benchmarks import ROOT_VARIABLE
 from autograder.graders.test_promoter_classifier import (REQUIRED_TEST_ACCURACY,
                                                          STATED_TEST_ACCURACY)
+from dlbio_student.data.genomic_benchmarks import ROOT_VARIABLE
 
 REPO = Path(__file__).resolve().parents[1]
 

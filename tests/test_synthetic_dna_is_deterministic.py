@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import torch
 
-from autograder.data.synthetic_dna import enhancer_like, promoter_like
+from dlbio_student.data.synthetic_dna import enhancer_like, promoter_like
 
 GENERATORS = [promoter_like, enhancer_like]
 

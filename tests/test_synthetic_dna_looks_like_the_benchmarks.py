@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from autograder.data.synthetic_dna import (ENHANCER_LENGTH, PROMOTER_LENGTH, enhancer_like,
+from dlbio_student.data.synthetic_dna import (ENHANCER_LENGTH, PROMOTER_LENGTH, enhancer_like,
                                            promoter_like)
 
 DATA_SETS = [(promoter_like, PROMOTER_LENGTH), (enhancer_like, ENHANCER_LENGTH)]

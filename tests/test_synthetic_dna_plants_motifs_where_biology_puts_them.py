@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from autograder.data.synthetic_dna import (ENHANCER_LENGTH, TSS, enhancer_like,
+from dlbio_student.data.synthetic_dna import (ENHANCER_LENGTH, TSS, enhancer_like,
                                            promoter_like)
 
 

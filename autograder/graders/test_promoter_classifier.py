@@ -24,7 +24,7 @@ import solutions.promoter_classifier as reference
 from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
                                expect_equal, expect_one_per_sequence, expect_raises,
                                expect_tensor, explain_error)
-from autograder.data import synthetic_dna
+from dlbio_student.data import synthetic_dna
 from autograder.grader_runner import COURSE_SEED
 from autograder.grading_kit import (gradient_probe_loader, loader, pair_by_shape, random_dna,
                                     random_one_hot, restored, state_shapes, twin)

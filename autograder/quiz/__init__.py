@@ -1,8 +1,8 @@
-"""The quiz engine: banks (``quizzes/*.yaml``) taken in a terminal or a notebook, graded by
-``autograder quiz check`` or nbgrader, exported for an LMS or for self-study.
+"""The instructor's side of the quizzes: banks (``quizzes/*.yaml``) taken in a terminal, graded
+by ``autograder quiz check`` or nbgrader, exported for an LMS or for self-study.
 
-schema: the bank format · templating: safe formulas · answer_key / hiding: right answers, shown
-or hidden · scoring: verdicts and reports · terminal, widget: taking a quiz · nbgrader_build,
-nbgrader_cells: the nbgrader assignment and its grade cells · exports: GIFT, jupyterquiz,
-student · cli: ``autograder quiz``.
+The engine itself (bank format, scoring, the JupyterLab widget) is the student kit's
+``dlbio_student.quiz``. Here: course_banks: which banks are graded · terminal: the quiz in a
+terminal · nbgrader_build, nbgrader_cells: the nbgrader assignment and its grade cells ·
+exports: GIFT, jupyterquiz, student · cli: ``autograder quiz``.
 """

@@ -4,6 +4,7 @@
     autograder quiz take BANK [--seed N]          the quiz in the terminal
     autograder quiz check BANK --answers FILE     grade an answers file (--json for a report)
     autograder quiz build [BANK ...]              nbgrader source assignments source/quiz_<bank>/
+                                                  (default: every graded bank)
     autograder quiz export BANK --format F        gift | jupyterquiz | student
 
 BANK is a bank's name in ``quizzes/`` (e.g. ``cnn``) or the path of a bank file.
@@ -13,8 +14,13 @@ import random
 import sys
 from pathlib import Path
 
+from dlbio_student.quiz.banks import BankError, bank_name, load_bank, read_yaml
+from dlbio_student.quiz.hiding import StudentBank
+from dlbio_student.quiz.practice import PRACTICE_BANKS
+from dlbio_student.quiz.scoring import AnswersFileError, check_answers, render_text, to_json_dict
+
 from ..course import course_root
-from .schema import BankError, bank_name, bank_path, load_bank, read_yaml
+from .course_banks import bank_path, graded_banks
 
 
 def _fail(message):
@@ -57,8 +63,6 @@ def take(args):
 
 
 def check(args):
-    from .scoring import AnswersFileError, check_answers, render_text, to_json_dict
-
     bank, name = _load(args.bank)
     try:
         report = check_answers(bank, name, read_yaml(args.answers), args.seed)
@@ -74,15 +78,16 @@ def check(args):
 
 
 def build(args):
-    from .hiding import StudentBank
     from .nbgrader_build import write_assignment
 
-    references = args.banks or [path.stem for path in
-                                sorted((course_root() / "quizzes").glob("*.yaml"))]
+    references = args.banks or graded_banks()
     for reference in references:
         bank, name = _load(reference)
         if isinstance(bank, StudentBank):
             return _fail(f"{reference}: a student export has no answers to build from")
+        if name in PRACTICE_BANKS:
+            return _fail(f"{reference}: a practice quiz (dlbio_student/quiz/practice.py) is not "
+                         "graded, so it has no assignment")
         path = write_assignment(bank, name, args.course or course_root())
         print(f"wrote {path}")
     return 0
@@ -90,7 +95,6 @@ def build(args):
 
 def export(args):
     from .exports import export as export_text
-    from .hiding import StudentBank
 
     bank, name = _load(args.bank)
     if isinstance(bank, StudentBank):
@@ -145,7 +149,8 @@ def add_quiz_commands(subparsers):
     check_parser.set_defaults(func=_guarded(check))
 
     build_parser = commands.add_parser("build", help="write nbgrader source assignments")
-    build_parser.add_argument("banks", nargs="*", help="bank names or files (default: all)")
+    build_parser.add_argument("banks", nargs="*",
+                              help="bank names or files (default: every graded bank)")
     build_parser.add_argument("--course", help="course folder (default: this course)")
     build_parser.set_defaults(func=_guarded(build))
 

@@ -6,12 +6,14 @@ its export. Prompts are Markdown: GIFT keeps them as ``[markdown]``, jupyterquiz
 """
 import json
 
-import mistune
 import yaml
+from dlbio_student.quiz.banks import load_bank
+from dlbio_student.quiz.hiding import StudentBank, to_student_bank
+from dlbio_student.quiz.markdown import markdown_html
+from dlbio_student.quiz.scoring import attempt
+from dlbio_student.quiz.templating import format_number
 
-from .hiding import to_student_bank
-from .scoring import attempt
-from .templating import format_number
+from .course_banks import bank_path
 
 GIFT_SPECIAL = "\\~=#{}:"
 EXPORT_SEED = "export"
@@ -76,10 +78,6 @@ def to_gift(bank, bank_name, seed=EXPORT_SEED):
     return "\n".join(parts)
 
 
-def markdown_html(text):
-    return mistune.html(text.strip()).strip()
-
-
 def jupyterquiz_question(bank, question, seed=EXPORT_SEED):
     """One question as a jupyterquiz dict, or None for open questions."""
     current = attempt(bank, question, seed, shuffle=False)
@@ -139,3 +137,14 @@ def export(bank, bank_name, export_format, seed=EXPORT_SEED):
     if export_format == "student":
         return to_student_yaml(bank)
     raise ValueError(f"unknown export format {export_format!r} (gift, jupyterquiz, student)")
+
+
+def show_jupyterquiz(reference):
+    """Display a full bank's auto-checkable questions with jupyterquiz in a notebook (for
+    instructors: the answers are in the page's source)."""
+    from jupyterquiz import display_quiz  # a notebook-only dependency
+
+    bank = load_bank(bank_path(reference))
+    if isinstance(bank, StudentBank):
+        raise ValueError("jupyterquiz needs the full bank; use show_quiz for a student export")
+    display_quiz(to_jupyterquiz(bank))

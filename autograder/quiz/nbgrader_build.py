@@ -16,9 +16,9 @@ from pathlib import Path
 
 import nbformat
 
-from .schema import answer_variable
-from .scoring import LETTERS, TYPE_NAMES, attempt, right_answer
-from .templating import format_number
+from dlbio_student.quiz.schema import answer_variable
+from dlbio_student.quiz.scoring import LETTERS, TYPE_NAMES, attempt, right_answer
+from dlbio_student.quiz.templating import format_number
 
 NBGRADER_SEED = "nbgrader"
 HOW_TO_ANSWER = {

@@ -4,17 +4,20 @@ The learner's answer variable is fetched from the sandboxed kernel as plain data
 read from the course's ``quizzes/`` folder here, outside the sandbox, and the answer is scored
 with ``scoring.score`` exactly as ``autograder quiz check`` scores it.
 
-Partial credit is the weighted fraction of passed checks (``ExerciseReport.fraction``), so a
-verdict worth a fraction f becomes a passed check of weight f and a failed check of weight 1 - f.
+The verdict's result is already a CheckResult with a fractional score (partial credit for
+multiple choice); it becomes the grade cell's one check.
 """
+import dataclasses
 import functools
 
-from ..course import course_root
-from ..report import CheckResult
+from dlbio_student.quiz.banks import BankError, load_bank
+from dlbio_student.quiz.schema import answer_variable
+from dlbio_student.quiz.scoring import AnswerError, attempt, parse_response, score
+from dlbio_student.report import CheckResult
+
 from ..student import Handle, StudentError
+from .course_banks import bank_path
 from .nbgrader_build import NBGRADER_SEED
-from .schema import BankError, answer_variable, load_bank
-from .scoring import AnswerError, attempt, parse_response, score
 
 
 @functools.lru_cache(maxsize=16)
@@ -23,7 +26,7 @@ def _bank(path, modified):
 
 
 def course_bank(bank_name):
-    path = course_root() / "quizzes" / f"{bank_name}.yaml"
+    path = bank_path(bank_name)
     return _bank(path, path.stat().st_mtime_ns if path.exists() else 0)
 
 
@@ -58,19 +61,4 @@ def grade_quiz_cell(key, student):
         return [CheckResult(key, "answer has the right form", False, got=str(error),
                             hint="Check the form the question asks for (letters in quotes, a "
                                  "list of letters, a number or a text).")]
-    return verdict_checks(key, verdict)
-
-
-def verdict_checks(key, verdict):
-    """A verdict as checks whose weighted pass fraction is the verdict's fraction."""
-    hint = " ".join([*verdict.feedback, verdict.explanation]).strip()
-    checks = []
-    if verdict.fraction > 0:
-        checks.append(CheckResult(key, f"your answer ({verdict.response}): {verdict.summary}",
-                                  True, weight=verdict.fraction))
-    if verdict.fraction < 1:
-        checks.append(CheckResult(
-            key, "full credit" if verdict.fraction > 0 else "right answer", False,
-            weight=1 - verdict.fraction,
-            got=f"{verdict.response}: {verdict.summary}", hint=hint))
-    return checks
+    return [dataclasses.replace(verdict.check, exercise=key)]

@@ -7,8 +7,9 @@ apart). At the end: the score, then the missed questions are offered again.
 """
 import textwrap
 
-from .scoring import LETTERS, TYPE_NAMES, AnswerError, QuizReport, attempts, parse_response, score
-from .templating import format_number
+from dlbio_student.quiz.scoring import (LETTERS, TYPE_NAMES, AnswerError, QuizReport, attempts,
+                                        parse_response, score)
+from dlbio_student.quiz.templating import format_number
 
 ANSWER_FORMS = {
     "single_choice": "a letter",

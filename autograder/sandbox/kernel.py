@@ -31,11 +31,13 @@ from jupyter_client.connect import write_connection_file
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+import dlbio_student
+
 from . import isolation as isolation_module
 from .inside import OUTPUT_MARK_MIME
 
 INSIDE_MODULE = Path(__file__).with_name("inside.py")
-STUDENT_LIBRARY = Path(__file__).resolve().parents[1] / "data"
+STUDENT_LIBRARY = Path(dlbio_student.__file__).parent  # the student kit, as students install it
 BOOTSTRAP = ("import sys as _dlbio_sys\n"
              "_dlbio_sys.path.insert(0, __import__('os').environ['DLBIO_HARNESS'])\n"
              "import dlbio_inside\n"
@@ -222,12 +224,11 @@ class SandboxKernel:
                                                  f"{log_tail}") from None
 
     def _build_harness(self, harness):
-        """The read-only folder the kernel sees at /opt/dlbio: our inside module and data layer."""
-        (harness / "lib" / "autograder").mkdir(parents=True)
+        """The read-only folder the kernel sees at /opt/dlbio: our inside module and the student
+        kit (``lib/dlbio_student``), which the release notebooks import."""
+        (harness / "lib").mkdir(parents=True)
         shutil.copy(INSIDE_MODULE, harness / "dlbio_inside.py")
-        (harness / "lib" / "autograder" / "__init__.py").write_text(
-            '"""The course data layer, as student notebooks see it."""\n')
-        shutil.copytree(STUDENT_LIBRARY, harness / "lib" / "autograder" / "data",
+        shutil.copytree(STUDENT_LIBRARY, harness / "lib" / "dlbio_student",
                         ignore=shutil.ignore_patterns("__pycache__"))
 
     def _build_workspace(self, workspace):

@@ -1,7 +1,9 @@
 """Scoring quiz answers: one attempt of a question, one verdict, one report for a whole bank.
 
 The terminal quiz, the notebook widget, ``autograder quiz check`` and the nbgrader grade cells
-all score through ``score``, so they cannot disagree about an answer.
+all score through ``score``, so they cannot disagree about an answer. A verdict's result is a
+``report.CheckResult`` with a fractional score, and a quiz report renders as report.py renders
+every grade.
 
 Multiple choice partial credit: with k right choices, each right choice picked earns 1/k of
 the points and each wrong choice picked takes 1/k back, never below 0 (Moodle's rule, so the
@@ -10,9 +12,13 @@ which key points their answer covered, and that self-assessment is reported apar
 """
 import math
 import numbers
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
-from .hiding import key_for
+from ..report import CheckResult, ExerciseReport, NotebookReport
+from ..report import render_text as report_text
+
+from .answer_key import PlainKey
+from .hiding import SealedKey, StudentBank
 from .schema import attempt_rng
 from .templating import draw_values, fill, format_number
 
@@ -23,6 +29,13 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 class AnswerError(ValueError):
     """An answer of the wrong kind for its question (the message says what was expected)."""
+
+
+def key_for(question, bank):
+    """The answer key scoring uses for ``question`` of ``bank`` (full bank or student export)."""
+    if isinstance(bank, StudentBank):
+        return SealedKey(question, bank.salt)
+    return PlainKey(question)
 
 
 @dataclass
@@ -63,22 +76,40 @@ def attempts(bank, seed, shuffle=True, letters=True):
     return [attempt(bank, question, seed, shuffle, letters) for question in bank.questions]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Verdict:
-    """The outcome of one answer. fraction: share of the points (None for open questions)."""
+    """One answer to one question. ``check`` is its result, a CheckResult as every grade is
+    (exercise: the question id; weight: its points; score: the share earned, None for an open
+    question, which the learner assesses); the rest is what a quiz shows beside it."""
 
-    question_id: str
+    check: CheckResult
     type: str
-    points_possible: float
     answered: bool
-    fraction: float | None
-    response: str = ""  # the answer as the learner gave it, for reports
-    summary: str = ""  # e.g. "2 of 3 right choices picked, 1 wrong choice picked"
     feedback: list = field(default_factory=list)
     explanation: str = ""
     model_answer: str = ""
     key_points: list = field(default_factory=list)
-    covered: list = field(default_factory=list)  # open: key point numbers (1-based) covered
+    covered: list = field(default_factory=list)  # open: key point numbers (1-based) the learner marked as made
+
+    @property
+    def question_id(self):
+        return self.check.exercise
+
+    @property
+    def points_possible(self):
+        return self.check.weight
+
+    @property
+    def fraction(self):
+        return self.check.score
+
+    @property
+    def response(self):  # the answer as the learner gave it
+        return self.check.got
+
+    @property
+    def summary(self):  # e.g. "2 of 3 right choices picked, 1 wrong choice picked"
+        return self.check.check
 
     @property
     def points(self):
@@ -86,7 +117,7 @@ class Verdict:
 
     @property
     def correct(self):
-        return self.fraction is not None and math.isclose(self.fraction, 1.0)
+        return self.check.passed
 
     @property
     def self_assessed_points(self):
@@ -184,35 +215,43 @@ def right_answer(current):
 
 def score(current, answer):
     """The verdict on ``answer`` (canonical, from ``parse_response``; None = not answered)."""
-    question, key = current.question, current.key
-    verdict = Verdict(question.id, question.type, question.points, answer is not None,
-                      None if question.type == "open" else 0.0)
-    if question.type == "open":
-        verdict.model_answer, verdict.key_points = key.model_answer(), key.key_points()
-        verdict.explanation = key.explanation(current.values)
-        if answer is not None:
-            verdict.response, verdict.covered = answer["answer"], answer["covered"]
-            verdict.summary = (f"you marked {len(verdict.covered)} of "
-                               f"{len(verdict.key_points)} key points as covered")
-        return verdict
-    verdict.explanation = key.explanation(current.values)
+    explanation = current.key.explanation(current.values)
+    if current.question.type == "open":
+        return _score_open(current, answer, explanation)
     if answer is None:
-        verdict.summary = "not answered"
-        return verdict
+        return _verdict(current, 0.0, "not answered", "", (), explanation, answered=False)
     scorer = {"single_choice": _score_single, "multiple_choice": _score_multiple,
-              "numeric": _score_numeric, "short_answer": _score_short}[question.type]
-    scorer(current, answer, verdict)
-    return verdict
+              "numeric": _score_numeric, "short_answer": _score_short}[current.question.type]
+    return _verdict(current, *scorer(current, answer), explanation)
 
 
-def _score_single(current, answer, verdict):
-    right = current.key.correct_choices()
-    verdict.response = current.label_of(answer)
-    verdict.fraction = 1.0 if answer in right else 0.0
-    verdict.summary = "right" if answer in right else "not the right choice"
+def _verdict(current, fraction, summary, response, feedback, explanation, answered=True):
+    question = current.question
+    check = CheckResult(question.id, summary, math.isclose(fraction, 1.0), weight=question.points,
+                        got=response, hint=" ".join([*feedback, explanation]).strip(),
+                        score=fraction)
+    return Verdict(check, question.type, answered, list(feedback), explanation)
+
+
+def _score_open(current, answer, explanation):
+    question, key = current.question, current.key
+    key_points = key.key_points()
+    covered = list(answer["covered"]) if answer is not None else []
+    summary = (f"you marked {len(covered)} of {len(key_points)} key points as covered"
+               if answer is not None else "")
+    check = CheckResult(question.id, summary, False, weight=question.points,
+                        got=answer["answer"] if answer is not None else "")
+    return Verdict(check, question.type, answer is not None, [], explanation,
+                   key.model_answer(), key_points, covered)
+
+
+# Each scorer returns (fraction, summary, response as shown, feedback texts).
+
+def _score_single(current, answer):
+    right = answer in current.key.correct_choices()
     feedback = current.key.choice_feedback(answer)
-    if feedback:
-        verdict.feedback.append(feedback)
+    return (1.0 if right else 0.0, "right" if right else "not the right choice",
+            current.label_of(answer), [feedback] if feedback else [])
 
 
 def multiple_choice_fraction(picked, right):
@@ -222,47 +261,39 @@ def multiple_choice_fraction(picked, right):
     return max(0, hits - misses) / len(right)
 
 
-def _score_multiple(current, answer, verdict):
+def _score_multiple(current, answer):
     right = current.key.correct_choices()
-    verdict.response = ", ".join(current.label_of(choice_id) for choice_id in answer) or "none"
-    verdict.fraction = multiple_choice_fraction(answer, right)
     hits, wrong = len(set(answer) & right), len(set(answer) - right)
-    verdict.summary = (f"{hits} of {len(right)} right choices picked"
-                       + (f", {wrong} wrong choice{'s' * (wrong != 1)} picked" if wrong else ""))
-    for choice_id in answer:
-        feedback = current.key.choice_feedback(choice_id)
-        if feedback and choice_id not in right:
-            verdict.feedback.append(f"{current.label_of(choice_id)}: {feedback}")
+    summary = (f"{hits} of {len(right)} right choices picked"
+               + (f", {wrong} wrong choice{'s' * (wrong != 1)} picked" if wrong else ""))
+    feedback = [f"{current.label_of(choice_id)}: {current.key.choice_feedback(choice_id)}"
+                for choice_id in answer
+                if choice_id not in right and current.key.choice_feedback(choice_id)]
+    response = ", ".join(current.label_of(choice_id) for choice_id in answer) or "none"
+    return multiple_choice_fraction(answer, right), summary, response, feedback
 
 
-def _score_numeric(current, answer, verdict):
+def _score_numeric(current, answer):
     targets = current.key.numeric_targets(current.values)
     tolerance = current.key.tolerance()
     unit = f" {current.question.unit}" if current.question.unit else ""
-    verdict.response = f"{format_number(answer)}{unit}"
+    response = f"{format_number(answer)}{unit}"
 
     def near(target):
         return abs(answer - target) <= tolerance + 1e-9 * max(1.0, abs(target))
 
     (right, _), mistakes = targets[0], targets[1:]
     if near(right):
-        verdict.fraction, verdict.summary = 1.0, "right"
-        return
-    verdict.summary = "not the right value"
+        return 1.0, "right", response, []
     feedback = next((text for value, text in mistakes if near(value)), "")
-    if feedback:
-        verdict.feedback.append(feedback)
+    return 0.0, "not the right value", response, [feedback] if feedback else []
 
 
-def _score_short(current, answer, verdict):
-    verdict.response = answer
+def _score_short(current, answer):
     if current.key.accepts(answer):
-        verdict.fraction, verdict.summary = 1.0, "right"
-        return
-    verdict.summary = "not an accepted answer"
+        return 1.0, "right", answer, []
     feedback = current.key.text_feedback(answer)
-    if feedback:
-        verdict.feedback.append(feedback)
+    return 0.0, "not an accepted answer", answer, [feedback] if feedback else []
 
 
 @dataclass
@@ -274,13 +305,23 @@ class QuizReport:
     seed: object
     verdicts: list
 
+    def as_report(self):
+        """The auto-checked answers as a NotebookReport (one exercise per question); open
+        questions, assessed by the learner, as its notes."""
+        return NotebookReport(
+            f"{self.title} ({self.bank}, seed {self.seed})",
+            [ExerciseReport(v.question_id, v.points_possible, [v.check])
+             for v in self.verdicts if v.type != "open"],
+            [f"{v.question_id} ({TYPE_NAMES[v.type]}, self-assessed): "
+             f"{v.summary or 'not answered'}" for v in self.verdicts if v.type == "open"])
+
     @property
     def points(self):
-        return round(sum(v.points for v in self.verdicts if v.fraction is not None), 4)
+        return self.as_report().points
 
     @property
     def points_possible(self):
-        return round(sum(v.points_possible for v in self.verdicts if v.fraction is not None), 4)
+        return self.as_report().points_possible
 
     @property
     def percent(self):
@@ -288,11 +329,11 @@ class QuizReport:
 
     @property
     def self_assessed_points(self):
-        return round(sum(v.self_assessed_points for v in self.verdicts if v.fraction is None), 4)
+        return round(sum(v.self_assessed_points for v in self.verdicts if v.type == "open"), 4)
 
     @property
     def self_assessed_possible(self):
-        return round(sum(v.points_possible for v in self.verdicts if v.fraction is None), 4)
+        return round(sum(v.points_possible for v in self.verdicts if v.type == "open"), 4)
 
 
 class AnswersFileError(ValueError):
@@ -334,36 +375,9 @@ def check_answers(bank, name, data, seed=None):
     return QuizReport(name, bank.title, seed, verdicts)
 
 
-def render_verdict(verdict, detail=True):
-    """Text for one verdict: mark, points, summary, feedback, explanation."""
-    if verdict.fraction is None:
-        lines = [f"• {verdict.question_id} ({TYPE_NAMES[verdict.type]}, self-assessed): "
-                 f"{verdict.summary or 'not answered'}"]
-        if detail:
-            lines.append(f"    model answer: {verdict.model_answer.strip()}")
-            lines += [f"    {number}. {'✓' if number in verdict.covered else ' '} {point}"
-                      for number, point in enumerate(verdict.key_points, 1)]
-        return "\n".join(lines)
-    mark = "✓" if verdict.correct else ("~" if verdict.fraction > 0 else "✗")
-    answered = f" (your answer: {verdict.response})" if verdict.answered else ""
-    lines = [f"{mark} {verdict.question_id}: {verdict.points:g} / {verdict.points_possible:g} "
-             f"points, {verdict.summary}{answered}"]
-    if detail:
-        lines += [f"    feedback: {text.strip()}" for text in verdict.feedback]
-        if verdict.explanation:
-            lines.append(f"    why: {verdict.explanation.strip()}")
-    return "\n".join(lines)
-
-
 def render_text(report):
-    lines = [f"{report.title} ({report.bank}, seed {report.seed}): {report.points:g} / "
-             f"{report.points_possible:g} points ({report.percent:g} %)"]
-    if report.self_assessed_possible:
-        lines.append(f"self-assessed (open questions): {report.self_assessed_points:g} / "
-                     f"{report.self_assessed_possible:g} points")
-    lines.append("")
-    lines += [render_verdict(verdict) for verdict in report.verdicts]
-    return "\n".join(lines) + "\n"
+    """A quiz report as terminal text: report.py's rendering of ``report.as_report()``."""
+    return report_text(report.as_report())
 
 
 def to_json_dict(report):
@@ -373,6 +387,11 @@ def to_json_dict(report):
         "percent": report.percent,
         "self_assessed_points": report.self_assessed_points,
         "self_assessed_possible": report.self_assessed_possible,
-        "questions": [{**asdict(verdict), "points": verdict.points,
-                       "correct": verdict.correct} for verdict in report.verdicts],
+        "questions": [{"question_id": v.question_id, "type": v.type,
+                       "points_possible": v.points_possible, "answered": v.answered,
+                       "fraction": v.fraction, "response": v.response, "summary": v.summary,
+                       "feedback": list(v.feedback), "explanation": v.explanation,
+                       "model_answer": v.model_answer, "key_points": list(v.key_points),
+                       "covered": list(v.covered), "points": v.points, "correct": v.correct}
+                      for v in report.verdicts],
     }

@@ -1,7 +1,9 @@
 """One result type for a check, one for an exercise, one for a notebook, and their renderings.
 
 The terminal text, ``--json``, and the output of an nbgrader grade cell are all functions of
-these objects, so they cannot disagree about a score.
+these objects, so they cannot disagree about a score. A graded exercise's check passes or fails;
+a quiz answer is one check with a fractional ``score`` (a multiple-choice answer with 2 of 3
+right picks earns 2/3), as otter-grader's results carry a score override.
 """
 from dataclasses import asdict, dataclass, field
 
@@ -13,7 +15,8 @@ class CheckResult:
     """One check of one exercise: what was checked, and if it failed, what and why.
 
     expected/got: short descriptions (shape, dtype, a few values), never the hidden inputs'
-    generator or the reference code.
+    generator or the reference code. score: the share of ``weight`` earned, between 0 and 1,
+    for a check with partial credit; None means all of it if passed, none otherwise.
     """
 
     exercise: str
@@ -23,6 +26,18 @@ class CheckResult:
     expected: str = ""
     got: str = ""
     hint: str = ""
+    score: float | None = None
+
+    @property
+    def earned(self):
+        """The share of ``weight`` this check earned (0 to 1)."""
+        if self.score is not None:
+            return self.score
+        return 1.0 if self.passed else 0.0
+
+    @property
+    def mark(self):
+        return "✓" if self.passed else ("~" if self.earned > 0 else "✗")
 
 
 @dataclass
@@ -39,7 +54,7 @@ class ExerciseReport:
         if self.problem:
             return 0.0
         total = sum(check.weight for check in self.checks)
-        return sum(check.weight for check in self.checks if check.passed) / total if total else 0.0
+        return sum(check.weight * check.earned for check in self.checks) / total if total else 0.0
 
     @property
     def points(self):
@@ -75,7 +90,7 @@ def render_exercise(exercise):
     if exercise.problem:
         lines.append(f"  ✗ {exercise.problem}")
     for check in exercise.checks:
-        lines.append(f"  {'✓' if check.passed else '✗'} {check.check}")
+        lines.append(f"  {check.mark} {check.check}")
         if check.passed:
             continue
         for label, text in (("expected", check.expected), ("got", check.got),

@@ -1,21 +1,20 @@
 """A bank as an interactive quiz in a JupyterLab cell (ipywidgets), scored by ``scoring.py``.
 
-    from autograder.quiz.widget import show_quiz
-    show_quiz("cnn")            # a bank in quizzes/, or a path (a student export works too)
+    from dlbio_student.quiz.widget import show_quiz
+    show_quiz("review")         # a practice bank of the kit, or a bank file (a student export too)
 
 Each question has its input (radio buttons, check boxes or a text box), a Check button, a Hint
 button and a feedback area; open questions reveal the model answer and let the learner tick
 the key points they made. The running score sits at the bottom.
 
-``show_jupyterquiz`` renders the auto-checkable questions with the jupyterquiz package instead
-(JavaScript, no hints, no open questions, answers visible in the page source).
 """
 import random
 
 import ipywidgets as widgets
 
-from .exports import markdown_html, to_jupyterquiz
-from .schema import bank_name, bank_path, load_bank
+from .banks import bank_name, load_bank
+from .markdown import markdown_html
+from .practice import bank_path
 from .scoring import LETTERS, TYPE_NAMES, AnswerError, QuizReport, attempts, parse_response, score
 from .templating import format_number
 
@@ -161,7 +160,8 @@ class QuizWidget:
 
 
 def quiz_widget(reference, seed=None):
-    """The QuizWidget of a bank (name in quizzes/ or path); seed None draws a fresh attempt."""
+    """The QuizWidget of a bank (a practice bank's name, or a bank file); seed None draws a
+    fresh attempt."""
     path = bank_path(reference)
     seed = random.randrange(10_000) if seed is None else seed
     return QuizWidget(load_bank(path), bank_name(path), seed)
@@ -170,16 +170,3 @@ def quiz_widget(reference, seed=None):
 def show_quiz(reference, seed=None):
     """The quiz widget to display in a notebook cell (put it last in the cell)."""
     return quiz_widget(reference, seed).box
-
-
-def show_jupyterquiz(reference):
-    """Display the bank's auto-checkable questions with jupyterquiz (a full bank only: the
-    answers are in the page)."""
-    from jupyterquiz import display_quiz
-
-    from .hiding import StudentBank
-
-    bank = load_bank(bank_path(reference))
-    if isinstance(bank, StudentBank):
-        raise ValueError("jupyterquiz needs the full bank; use show_quiz for a student export")
-    display_quiz(to_jupyterquiz(bank))

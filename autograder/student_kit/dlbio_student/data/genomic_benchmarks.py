@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from autograder.data import synthetic_dna
+from . import synthetic_dna
 
 ROOT_VARIABLE = "DLBIO_GENOMIC_BENCHMARKS"
 DEFAULT_ROOT = "~/.genomic_benchmarks"

@@ -183,12 +183,3 @@ class SealedKey:
 
     def key_points(self):
         return list(self._hidden()["key_points"])
-
-
-def key_for(question, bank):
-    """The answer key scoring uses for ``question`` of ``bank`` (full bank or student export)."""
-    from .answer_key import PlainKey
-
-    if isinstance(bank, StudentBank):
-        return SealedKey(question, bank.salt)
-    return PlainKey(question)

@@ -16,16 +16,13 @@ explanation shown after answering, hints, concept tags and points. The types:
   they covered (self-assessment, counted apart from the automatic score).
 
 Every rule a bank must follow is in these models, so ``autograder quiz lint`` is pydantic's
-validation with the errors named by file, question id and field.
+validation with the errors named by file, question id and field (``banks.py`` reads the files).
 """
 import random
 import re
-from pathlib import Path
 from typing import Annotated, Literal, Union
 
-import yaml
-from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
-                      model_validator)
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .templating import FormulaError, every_combination, evaluate, names_in, placeholders
 
@@ -288,88 +285,6 @@ class BankOutline(BaseModel):
     _unique_ids = field_validator("questions")(classmethod(_unique_ids))
 
 
-class BankError(ValueError):
-    """A bank file that cannot be used; ``problems`` lists every problem, one line each."""
-
-    def __init__(self, problems):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-def read_yaml(path):
-    """The data of a YAML (or JSON) file, or BankError naming the file and the line."""
-    path = Path(path)
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BankError([f"{path}: no such file"]) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise BankError([f"{path}:{where}: not valid YAML ({problem})"]) from None
-
-
-def describe_errors(path, data, error):
-    """One line per pydantic error: file, question id (and number), field, message."""
-    questions = data.get("questions") if isinstance(data, dict) else None
-    lines = []
-    for item in error.errors():
-        location = list(item["loc"])
-        where = ""
-        if location[:1] == ["questions"] and len(location) > 1 and isinstance(location[1], int):
-            number = location[1]
-            raw = questions[number] if isinstance(questions, list) else None
-            question_id = raw.get("id") if isinstance(raw, dict) else None
-            where = f"question {question_id!r} (#{number + 1})" if question_id else \
-                f"question #{number + 1}"
-            location = location[2:]
-            if location and location[0] in QUESTION_TYPES:  # pydantic's union tag
-                location = location[1:]
-        field = ".".join(str(part) for part in location)
-        message = item["msg"].removeprefix("Value error, ")
-        named = TEXT_FIELD.match(message)
-        if named:  # a validator that checks another field names it in its message
-            field, message = named.group(1), named.group(2)
-        if item["type"] == "union_tag_invalid":
-            message = (f"unknown type {item['input'].get('type')!r} "
-                       f"(known: {', '.join(QUESTION_TYPES)})")
-            field = "type"
-        elif item["type"] == "union_tag_not_found":
-            message, field = "missing type", "type"
-        parts = [str(path)] + [part for part in (where, f"field {field!r}" if field else "")
-                               if part]
-        lines.append(": ".join(parts) + f": {message}")
-    return lines
-
-
-def load_bank(path):
-    """The bank in ``path`` (a full bank, or a student export), or BankError listing every
-    problem. The bank's name is the file's stem."""
-    path = Path(path)
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise BankError([f"{path}: a bank is a mapping with title, source and questions"])
-    if data.get("format") == "student":
-        from .hiding import StudentBank as model
-    else:
-        model = Bank
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        problems = describe_errors(path, data, error)
-    try:
-        BankOutline.model_validate(data)
-    except ValidationError as error:
-        problems += [line for line in describe_errors(path, data, error) if line not in problems
-                     and "duplicate" in line]
-    raise BankError(problems)
-
-
-def bank_name(path):
-    return Path(path).stem.removesuffix(".student")
-
-
 def attempt_rng(seed, question_id):
     """The random generator of one question in one attempt: choice order and drawn values."""
     return random.Random(f"{seed}:{question_id}")
@@ -381,13 +296,3 @@ _SAFE = re.compile(r"[^a-z0-9_]")
 def answer_variable(question_id):
     """The Python variable a notebook answer goes in, e.g. ``answer_feature_map_length``."""
     return "answer_" + _SAFE.sub("_", question_id.replace("-", "_"))
-
-
-def bank_path(reference):
-    """The file of a bank given as a path, or as a name in the course's ``quizzes/`` folder."""
-    from ..course import course_root
-
-    path = Path(reference)
-    if path.suffix in (".yaml", ".yml", ".json") or path.exists():
-        return path
-    return course_root() / "quizzes" / f"{reference}.yaml"
