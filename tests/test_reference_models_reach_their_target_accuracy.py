@@ -1,7 +1,8 @@
 """On the synthetic data, the reference models land where the notebooks say they will: the
 logistic regression is good but not perfect on promoters, and on enhancers (motifs anywhere)
-the CNN clearly beats the MLP. The recipes here are the notebooks' recipes; each trains in
-about a second on a laptop CPU."""
+the CNN clearly beats the MLP on the same budget (epochs, learning rate, batch size), as 04
+compares them. The recipes here are the notebooks' recipes (trained on the whole training split,
+where 04 holds a fifth out for validation); each trains in about a second on a laptop CPU."""
 import pytest
 import torch
 from torch import nn
@@ -35,6 +36,9 @@ def test_logistic_regression_is_good_but_not_perfect_on_promoters():
     assert 0.78 < got < 0.92
 
 
+ENHANCER_BUDGET = {"batch_size": 32, "lr": 1e-2, "epochs": 6}  # 04's budget, the same for both
+
+
 @pytest.fixture(scope="module")
 def enhancers():
     return enhancer_like(seed=0)
@@ -42,13 +46,12 @@ def enhancers():
 
 def test_an_mlp_barely_sees_enhancers(enhancers):
     torch.manual_seed(0)
-    got = trained_test_accuracy(MLP(500 * 4, [64]), enhancers, batch_size=32, lr=1e-3,
-                                epochs=5)
+    got = trained_test_accuracy(MLP(500 * 4, [64]), enhancers, **ENHANCER_BUDGET)
     assert 0.55 < got < 0.72
 
 
 def test_a_cnn_finds_enhancer_motifs_wherever_they_are(enhancers):
     torch.manual_seed(0)
     got = trained_test_accuracy(DNACNN(500, n_filters=16, kernel_size=10, pool_size=491),
-                                enhancers, batch_size=32, lr=1e-2, epochs=6)
+                                enhancers, **ENHANCER_BUDGET)
     assert got > 0.85

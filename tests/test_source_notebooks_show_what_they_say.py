@@ -57,11 +57,37 @@ def test_03_shows_underfitting_a_good_fit_and_overfitting():
     histories = "import json\nprint(json.dumps([underfit_history, history, overfit_history]))"
     notebook = executed("03_mlp", histories)
     underfit, good, overfit = json.loads(notebook.cells[-1].outputs[0]["text"])
-    # Underfitting: both losses still high, close to each other.
-    assert min(underfit["train_loss"]) > 0.6 and min(underfit["val_loss"]) > 0.6
+    # Underfitting (a model too small): both losses level off high, close to each other, far
+    # above the good fit's, and the last epochs no longer lower them.
+    assert min(underfit["train_loss"]) > 0.45 and min(underfit["val_loss"]) > 0.45
+    assert abs(underfit["train_loss"][-1] - underfit["val_loss"][-1]) < 0.03
+    assert min(underfit["val_loss"]) > good["val_loss"][-1] + 0.1
+    assert min(underfit["val_loss"][:10]) - min(underfit["val_loss"]) < 0.02
     # A good fit: the validation loss falls far and ends near its lowest value.
     assert good["val_loss"][-1] < 0.45 and good["val_loss"][-1] - min(good["val_loss"]) < 0.02
     # Overfitting: the training set is memorized, the validation loss rises after its minimum.
     lowest = overfit["val_loss"].index(min(overfit["val_loss"]))
     assert overfit["train_loss"][-1] < 0.01 and lowest <= 5
     assert overfit["val_loss"][-1] > min(overfit["val_loss"]) + 0.2
+
+
+def test_01_extrapolates_a_newborn_to_a_negative_weight():
+    notebook = executed("01_linear_regression", "print(newborn_kg.item())")
+    assert float(notebook.cells[-1].outputs[0]["text"]) < 0
+
+
+def test_04_compares_the_cnn_and_the_mlp_on_one_budget_without_peeking_at_the_test_set():
+    results = ("import json\nprint(json.dumps([cnn_history, mlp_history, "
+               "evaluate(cnn, x_test, y_test)[1], evaluate(mlp, x_test, y_test)[1]]))")
+    notebook = executed("04_cnn", results)
+    cnn_history, mlp_history, cnn_accuracy, mlp_accuracy = json.loads(
+        notebook.cells[-1].outputs[0]["text"])
+    assert cnn_accuracy > 0.85 and mlp_accuracy < 0.72
+    # The MLP memorizes: its validation loss rises after its best epoch, which is early.
+    assert mlp_history["best_epoch"] <= 2
+    assert mlp_history["val_loss"][-1] > min(mlp_history["val_loss"]) + 0.1
+    assert mlp_history["train_loss"][-1] < mlp_history["train_loss"][0]
+    training = "".join(cell.source for cell in notebook.cells if cell.id in (
+        "training_loop", "train_cnn", "mlp_for_comparison"))
+    assert "train_model(cnn)" in training and "train_model(mlp)" in training  # one budget
+    assert "x_test" not in training.split("def train_model")[1].split("def count_parameters")[0]

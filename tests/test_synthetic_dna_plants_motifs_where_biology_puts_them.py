@@ -28,12 +28,13 @@ def fraction_with(sequences, pattern, start, end):
                         for m in re.finditer(f"(?=({pattern}))", seq))).mean()
 
 
-def test_tata_boxes_are_enriched_in_positives_about_30_bp_upstream_of_the_tss(promoters):
+def test_non_tata_positives_carry_no_tata_box_where_one_would_sit(promoters):
     positives, negatives = promoters
     tata = "TATA[AT]A[AT]"
-    at_its_place = (TSS - 32, TSS - 29)
-    assert 0.15 < fraction_with(positives, tata, *at_its_place) < 0.4  # a non-TATA data set
-    assert fraction_with(negatives, tata, *at_its_place) < 0.03
+    where_tbp_binds = (TSS - 35, TSS - 24)  # about 31 bp upstream, allowing a few bp of slack
+    # Only chance matches remain, as rare as in the background.
+    assert fraction_with(positives, tata, *where_tbp_binds) < 0.01
+    assert fraction_with(negatives, tata, *where_tbp_binds) < 0.01
 
 
 def test_most_positives_have_an_initiator_at_the_tss(promoters):
@@ -61,7 +62,7 @@ def test_positives_are_cpg_rich_around_the_tss_and_background_is_cpg_depleted(pr
     assert 0.15 < background.count("CG") / expected < 0.5
 
 
-ENHANCER_SITES = "CACGTG|TGA[CG]TCA|GGG[AG][ACGT]TT[CT]CC|GG[AG]AA[ACGT][CT]CCC"
+ENHANCER_SITES = "CACGTG|TGA[CG]TCA|GGG[AG][ACGT][AT][CT][CT]CC|GG[AG][AG][AT][ACGT][CT]CCC"
 
 
 def test_enhancers_carry_several_tf_sites_and_background_few(enhancers):

@@ -2,8 +2,9 @@
 Genomic Benchmarks data sets, generated in well under a second on a laptop.
 
 ``promoter_like`` imitates ``human_nontata_promoters``: 251 bp windows with the transcription
-start site (TSS) near position 200. Positives carry core-promoter elements where they sit in real
-promoters; a linear model on one-hot DNA finds them because their *positions* are fixed.
+start site (TSS) near position 200. Positives carry the core-promoter elements of non-TATA
+promoters (CpG island, initiator, DPE, GC boxes) where they sit in real promoters, and never a
+planted TATA box; a linear model on one-hot DNA finds them because their *positions* are fixed.
 
 ``enhancer_like`` imitates ``human_enhancers_cohn``: 500 bp windows. Positives carry a few
 transcription-factor binding sites at *random* positions, so a model must recognise a motif
@@ -32,8 +33,8 @@ TSS = 200  # index of the TSS (+1): 200 bp upstream of it, 50 downstream, as in 
 ENHANCER_LENGTH = 500
 N_TRAIN, N_TEST = 2000, 500  # small enough to train on a laptop CPU in seconds
 
-# Core-promoter elements (written on the coding strand, 5'->3').
-TATA_BOX = "TATAWAW"   # TBP site, its first T about 31 bp upstream of the TSS
+# Core-promoter elements of non-TATA promoters (written on the coding strand, 5'->3'). The
+# TATA box (TATAWAW, about 31 bp upstream) is left out: the benchmark's positives have none.
 INITIATOR = "YYANWYY"  # Inr, its A is the TSS (+1)
 GC_BOX = "GGGCGG"      # Sp1 site, in either orientation, 40-110 bp upstream
 DPE = "RGWYV"          # downstream promoter element at +28..+32, common without a TATA box
@@ -41,7 +42,7 @@ DPE = "RGWYV"          # downstream promoter element at +28..+32, common without
 # Transcription-factor sites of enhancers, bound on either strand.
 E_BOX = "CACGTG"       # bHLH factors (MYC/MAX, USF)
 AP1_SITE = "TGASTCA"   # FOS/JUN
-NFKB_SITE = "GGGRNTTYCC"  # NF-kB (p50/p65)
+NFKB_SITE = "GGGRNWYYCC"  # kappa-B site (canonical consensus), bound by NF-kB dimers
 ENHANCER_MOTIFS = (E_BOX, AP1_SITE, NFKB_SITE)
 
 # Genome-wide GC content varies between regions (isochores); both classes share the range.
@@ -116,15 +117,13 @@ def _promoter_codes(rng, labels):
     _plant(rng, codes, rows, tss[rows] - 2, INITIATOR)
     rows = _some(rng, positives, 0.5)
     _plant(rng, codes, rows, tss[rows] + 27, DPE)
-    rows = _some(rng, positives, 0.25)  # a non-TATA data set: few positives have one
-    _plant(rng, codes, rows, tss[rows] - 31, TATA_BOX)
     for _ in range(2):
         rows = _some(rng, positives, 0.4)
         _plant(rng, codes, rows, tss[rows] - rng.integers(45, 110, len(rows)), GC_BOX,
                either_strand=True)
 
     # Decoys: the same elements at random places in some background sequences.
-    for motif in (INITIATOR, DPE, TATA_BOX, GC_BOX):
+    for motif in (INITIATOR, DPE, GC_BOX):
         rows = _some(rng, negatives, 0.15)
         _plant(rng, codes, rows, _anywhere(rng, len(rows), PROMOTER_LENGTH, motif), motif)
     return codes
