@@ -10,7 +10,7 @@ import time
 import nbformat
 import pytest
 
-from autograder.sandbox import kernel as kernel_module
+from autograder.sandbox import session as session_module
 from autograder.sandbox.kernel import SandboxKernel
 from autograder.sandbox.limits import Limits
 from autograder.student import StudentCode, StudentError
@@ -110,7 +110,7 @@ def test_a_crash_in_a_call_says_so_and_grading_goes_on(sandbox):
 
 def test_a_reply_too_large_to_read_is_refused(sandbox, monkeypatch):
     kernel, _ = sandbox
-    monkeypatch.setattr(kernel_module, "REPLY_BYTES", 64 * 1024)
+    monkeypatch.setattr(session_module, "REPLY_BYTES", 64 * 1024)
     kernel._end_session()  # the next session reads with the smaller limit
     with pytest.raises(StudentError) as stopped:
         call(kernel, "huge", 1)

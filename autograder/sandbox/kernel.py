@@ -1,27 +1,22 @@
 """One sandboxed ipykernel that runs one student notebook, and the only channel to it.
 
 The trusted side talks to the kernel over ZMQ (IPC sockets in a private folder). It executes
-the notebook's cells with nbclient (so outputs look as they do in JupyterLab). Grader requests
-go to ``dlbio_inside.serve_session``, which one execute request starts: requests and replies are
-JSON texts, one per line, on a Unix socket in a folder that is read-only inside. What student
-code prints during the calls is still read on IOPub and counted; after a call that printed, a
-mark behind its output tells the trusted side it has read all of it. A cell or request that
-runs too long, floods its output or kills the kernel costs only itself: the kernel is killed,
-restarted, and the cells that ran before are replayed.
+the notebook's cells with nbclient (so outputs look as they do in JupyterLab) and reads IOPub
+under the output budget. Grader requests go through a grading session (``session.py``). A cell
+or request that runs too long, floods its output or kills the kernel costs only itself: the
+kernel is killed, restarted, and the cells that ran before are replayed.
 """
 import asyncio
-import contextlib
 import functools
 import json
 import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from queue import Empty
 
@@ -32,7 +27,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from . import isolation as isolation_module
+from .failure import SandboxFailure
 from .inside import OUTPUT_MARK_MIME
+from .session import GradingSession
 
 INSIDE_MODULE = Path(__file__).with_name("inside.py")
 STUDENT_LIBRARY = Path(__file__).resolve().parents[1] / "data"
@@ -42,48 +39,8 @@ BOOTSTRAP = ("import sys as _dlbio_sys\n"
              "del _dlbio_sys\n"
              # exit() would end the kernel after its cell, and again at every replay
              "get_ipython().ask_exit = lambda: print('exit() is ignored while grading.')\n")
-REPLY_BYTES = 16 * 1024 * 1024  # the graders' largest reply is 0.3 MiB
 START_SECONDS = 60
-END_SESSION_SECONDS = 5
-MARK_SECONDS = 2  # how long a reply waits for the mark behind its call's output
 OUTPUT_KINDS = ("stream", "display_data", "execute_result", "error")
-
-
-class SandboxFailure(Exception):
-    """Student code could not be run to the end: ``kind`` says why, ``message`` tells the student.
-
-    kind: "timeout", "died", "output_flood", "no_reply", "start_failed".
-    """
-
-    def __init__(self, kind, message):
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-
-
-@dataclass
-class _OutputMarks:
-    """The number of the last call whose output the watch has read up to its mark."""
-
-    seen: int = 0
-    arrived: asyncio.Event = field(default_factory=asyncio.Event)
-
-
-@dataclass
-class _GradingSession:
-    """An open ``dlbio_inside.serve_session``: the socket's two ends, the task that reads (and
-    counts) IOPub until the session's execute request ends, and the marks it has read.
-
-    ``calls``: requests sent so far; ``marks_arrive``: False once a mark failed to come (student
-    code broke publishing), after which replies no longer wait for marks.
-    """
-
-    reader: asyncio.StreamReader
-    writer: asyncio.StreamWriter
-    output_watch: asyncio.Task
-    marks: _OutputMarks
-    calls: int = 0
-    marks_arrive: bool = True
 
 
 @dataclass
@@ -122,14 +79,6 @@ class _CellRunner(NotebookClient):
                 f"output ({type(error).__name__})]\n"))
             outs.append(note)
             return note
-
-
-def _parse_reply(text):
-    """A reply line as JSON data; one that cannot be read becomes an "unserializable" reply."""
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return {"status": "unserializable", "message": "the reply could not be read"}
 
 
 def _describe_death(returncode, limits):
@@ -371,9 +320,11 @@ class SandboxKernel:
         deadline = time.monotonic() + timeout
         try:
             if self._session is None:
-                self._session = self._run(self._open_session(timeout))
-            return self._run(self._exchange(json.dumps(request).encode() + b"\n", deadline,
-                                              timeout))
+                self._sessions_opened += 1
+                path = self.socket_dir / f"grader-{self._sessions_opened}.sock"
+                self._session = self._run(GradingSession.open(self, path, timeout))
+            return self._run(self._session.exchange(json.dumps(request).encode() + b"\n",
+                                                    deadline, timeout))
         except SandboxFailure as failure:
             # A session that never opened because student code broke its entry point needs no
             # restart: the replay would break it again, at a restart's cost per exercise.
@@ -385,94 +336,11 @@ class SandboxKernel:
             raise SandboxFailure("no_reply", f"the grader's connection to your code broke "
                                              f"({type(error).__name__})") from None
 
-    async def _open_session(self, timeout):
-        """Start ``serve_session`` and accept its connection on a fresh socket."""
-        self._sessions_opened += 1
-        path = self.socket_dir / f"grader-{self._sessions_opened}.sock"
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            listener.bind(str(path))
-            os.chmod(path, 0o666)  # the sandbox user connects
-            listener.listen(1)
-            listener.setblocking(False)
-            message_id = self.client.execute(
-                f"__import__('dlbio_inside').serve_session({str(path)!r})", store_history=False,
-                allow_stdin=False, stop_on_error=False)
-            marks = _OutputMarks()
-            output_watch = asyncio.ensure_future(self._watch_output(message_id, marks=marks))
-            accept = asyncio.ensure_future(self._loop.sock_accept(listener))
-            await asyncio.wait({accept, output_watch}, timeout=timeout,
-                               return_when=asyncio.FIRST_COMPLETED)
-            await self._stop(accept)
-        finally:
-            listener.close()
-            path.unlink(missing_ok=True)
-        if accept.cancelled():
-            await self._stop(output_watch)
-            if not output_watch.cancelled():
-                output_watch.result()  # raises why the kernel died or flooded
-                raise SandboxFailure("no_reply", "your code stopped the grader from calling it "
-                                                 "(did it replace or break dlbio_inside?)")
-            raise SandboxFailure("timeout", f"it ran longer than {timeout:g} s")
-        connection, _ = accept.result()
-        reader, writer = await asyncio.open_unix_connection(sock=connection, limit=REPLY_BYTES)
-        return _GradingSession(reader, writer, output_watch, marks)
-
-    async def _exchange(self, line, deadline, timeout):
-        """Write one request line and wait for one reply line until ``deadline`` (the request's
-        ``timeout`` seconds, counted from before its session opened), while IOPub is counted.
-        Returns the reply (a dict, unless it was malformed)."""
-        session = self._session
-        session.calls += 1
-        session.writer.write(line)
-        reply = asyncio.ensure_future(session.reader.readline())
-        await asyncio.wait({reply, session.output_watch}, timeout=deadline - time.monotonic(),
-                           return_when=asyncio.FIRST_COMPLETED)
-        if reply.done():
-            try:
-                text = reply.result()
-            except ValueError:
-                raise SandboxFailure("no_reply", f"its reply was larger than "
-                                                 f"{REPLY_BYTES // 2**20} MiB") from None
-            reply = _parse_reply(text)
-            if isinstance(reply, dict) and reply.get("mark") is not None:
-                await self._output_of_call_read(session, deadline)
-            if text.endswith(b"\n") and not session.output_watch.done():
-                return reply
-            # The socket closed (the kernel died, or student code ended the session), or the
-            # output read during this call flooded: say which.
-            await asyncio.wait({session.output_watch}, timeout=END_SESSION_SECONDS)
-        else:
-            reply.cancel()
-            if not session.output_watch.done():
-                raise SandboxFailure("timeout", f"it ran longer than {timeout:g} s")
-        if session.output_watch.done():
-            session.output_watch.result()  # raises why the kernel died or flooded
-        raise SandboxFailure("no_reply", "your code ended the grader's session "
-                                         "(did it replace or break dlbio_inside?)")
-
-    async def _output_of_call_read(self, session, deadline):
-        """Wait until the watch has read the mark behind the last call's output (a call that
-        printed or displayed something says so in its reply), so that a flood is charged to the
-        call that printed it. At most MARK_SECONDS (and not past ``deadline``); a session whose
-        marks stop coming stops waiting for them."""
-        give_up = min(deadline, time.monotonic() + MARK_SECONDS)
-        while (session.marks_arrive and session.marks.seen < session.calls
-               and not session.output_watch.done()):
-            session.marks.arrived.clear()
-            try:
-                await asyncio.wait_for(session.marks.arrived.wait(), give_up - time.monotonic())
-            except asyncio.TimeoutError:
-                session.marks_arrive = False
-
     def _end_session(self):
         """Let ``serve_session`` return, so that cells can run again; restart if it does not."""
         if self._session is None:
             return
-        session = self._session
-        session.writer.write(b"\n")
-        self._run(asyncio.wait({session.output_watch}, timeout=END_SESSION_SECONDS))
-        ended = session.output_watch.done() and not session.output_watch.exception()
+        ended = self._run(self._session.end())
         self._drop_session()
         if not ended:
             self.restart()
@@ -482,35 +350,22 @@ class SandboxKernel:
         if self._session is None:
             return
         session, self._session = self._session, None
-        self._run(self._stop(session.output_watch))
-        self._run(self._close(session.writer))
+        self._run(session.close())
 
-    @staticmethod
-    async def _close(writer):
-        """Close our end of the socket now (nothing is left to send)."""
-        writer.transport.abort()
-        with contextlib.suppress(OSError):
-            await writer.wait_closed()
-
-    @staticmethod
-    async def _stop(task):
-        """Cancel ``task`` unless it is done, and wait until it is."""
-        if not task.done():
-            task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+    # -- reading IOPub -------------------------------------------------------------------------
 
     async def _execute_quietly(self, code, timeout):
         """Run ``code`` without recording it; its output is counted and discarded."""
         message_id = self.client.execute(code, store_history=False, allow_stdin=False,
                                          stop_on_error=False)
-        await self._watch_output(message_id, timeout)
+        await self.watch_output(message_id, timeout)
 
-    async def _watch_output(self, message_id, timeout=None, marks=None):
+    async def watch_output(self, message_id, timeout=None, marks=None):
         """Read IOPub until the execute request ``message_id`` ends, counting its output.
 
         Raises SandboxFailure if the kernel dies, floods its output or runs past ``timeout``
         seconds (None: no time limit; a grading session times each request instead).
-        marks: an ``_OutputMarks`` that a grading session's marks update.
+        marks: the ``_OutputMarks`` of a grading session, which its marks update.
         """
         try:
             await self._read_output(message_id, timeout, marks)
