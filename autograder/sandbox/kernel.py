@@ -2,9 +2,10 @@
 
 The trusted side talks to the kernel over ZMQ (IPC sockets in a private folder). It executes
 the notebook's cells with nbclient (so outputs look as they do in JupyterLab) and reads IOPub
-under the output budget. Grader requests go through a grading session (``session.py``). A cell
-or request that runs too long, floods its output or kills the kernel costs only itself: the
-kernel is killed, restarted, and the cells that ran before are replayed.
+under the output budget (a backstop: the inside cuts honest output long before). Grader
+requests go through a grading session (``session.py``). A cell or request that runs too long,
+floods its output or kills the kernel costs only itself: the kernel is killed, restarted, and
+the cells that ran before are replayed.
 """
 import asyncio
 import functools
@@ -28,7 +29,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from . import isolation as isolation_module
 from .failure import SandboxFailure
-from .inside import OUTPUT_MARK_MIME
+from .inside import OUTPUT_CUT_MIME, OUTPUT_MARK_MIME
 from .session import GradingSession
 
 INSIDE_MODULE = Path(__file__).with_name("inside.py")
@@ -38,17 +39,27 @@ BOOTSTRAP = ("import sys as _dlbio_sys\n"
              "import dlbio_inside\n"
              "del _dlbio_sys\n"
              # exit() would end the kernel after its cell, and again at every replay
-             "get_ipython().ask_exit = lambda: print('exit() is ignored while grading.')\n")
+             "get_ipython().ask_exit = lambda: print('exit() is ignored while grading.')\n"
+             "dlbio_inside.meter_output({cell_keep}, {call_keep})\n")
+# What student code prints is cut inside the sandbox, where dropping it costs a len(): each cell
+# keeps a quarter of the output budget, each grader call a 64th (no one reads a call's output).
+# The trusted side counts what still arrives, per cell and per call, and kills the kernel at the
+# whole budget: a backstop for output that evaded the cut (raw writes to the file descriptors,
+# forged messages), which the honest cut never comes near.
+CELL_SHARE = 4
+CALL_SHARE = 64
 START_SECONDS = 60
 OUTPUT_KINDS = ("stream", "display_data", "execute_result", "error")
 
 
 @dataclass
 class CellRun:
-    """How one notebook cell ended: status "ok", "error", or a SandboxFailure kind."""
+    """How one notebook cell ended: status "ok", "error", or a SandboxFailure kind;
+    ``output_cut``: how much of its output was left out, as a phrase for the student, or ""."""
 
     status: str
     message: str = ""
+    output_cut: str = ""
 
 
 class _SandboxClient(AsyncKernelClient):
@@ -61,16 +72,27 @@ class _SandboxClient(AsyncKernelClient):
 
 
 class _CellRunner(NotebookClient):
-    """nbclient, with every output counted against the notebook's output budget, and outputs
-    that nbformat rejects (student code can publish any data) left out with a note."""
+    """nbclient, with every output counted against the cell's output budget, the inside's note
+    on a cut output (``output_cut``) written out as text, and outputs that nbformat rejects
+    (student code can publish any data) left out with a note."""
 
     kernel = None
+    output_cut = ""
 
     def output(self, outs, msg, display_id, cell_index):
         self.kernel.count_output(msg["content"])
         if self.kernel.flooded:
             # Stop reading: the killed kernel may have queued hundreds of MB of output.
             raise SandboxFailure("output_flood", "output flood")
+        data = msg["content"].get("data")
+        if msg["msg_type"] == "display_data" and isinstance(data, dict) \
+                and OUTPUT_CUT_MIME in data:
+            self.output_cut = _output_cut_phrase(data[OUTPUT_CUT_MIME])
+            # Not a stream: nbgrader's LimitOutput drops the streams past a cell's 1000th line.
+            note = nbformat.v4.new_output("display_data", data={
+                "text/plain": f"[grading: this cell {self.output_cut}]"})
+            outs.append(note)
+            return note
         try:
             return super().output(outs, msg, display_id, cell_index)
         except Exception as error:  # e.g. nbformat's NotebookValidationError
@@ -79,6 +101,32 @@ class _CellRunner(NotebookClient):
                 f"output ({type(error).__name__})]\n"))
             outs.append(note)
             return note
+
+
+def _output_cut_phrase(cut):
+    """What the inside's ``OUTPUT_CUT_MIME`` note says, in words (student code may forge the
+    note: that changes only what its own feedback says)."""
+    try:
+        kept, dropped = (max(int(cut[key]), 0) for key in ("kept", "dropped"))
+    except (TypeError, ValueError, KeyError, OverflowError):
+        kept, dropped = 0, 0
+    return (f"printed {_size(kept + dropped)} of output: only the first {_size(kept)} was "
+            f"kept, the rest was cut (the code ran on)")
+
+
+def _size(characters):
+    return (f"{characters / 2**20:.1f} MiB" if characters >= 1000 * 2**10 else
+            f"{characters / 2**10:.0f} KiB")
+
+
+def _output_size(content):
+    """The characters one output message takes: its text, or its mime bundle's texts (and the
+    JSON of anything else), as the inside counts them."""
+    data = content.get("data", content.get("text", ""))
+    if isinstance(data, dict):
+        return sum(len(value) if isinstance(value, str)
+                   else len(json.dumps(value, ensure_ascii=False)) for value in data.values())
+    return len(data) if isinstance(data, str) else len(json.dumps(data, ensure_ascii=False))
 
 
 def _describe_death(returncode, limits):
@@ -163,12 +211,17 @@ class SandboxKernel:
         self.client.start_channels()
         try:
             self._run(self.client.wait_for_ready(timeout=START_SECONDS))
-            self._run(self._execute_quietly(BOOTSTRAP, START_SECONDS))
+            self._run(self._execute_quietly(self._bootstrap(), START_SECONDS))
         except (RuntimeError, SandboxFailure) as error:
             log_tail = (self._root / "kernel.log").read_text(errors="replace")[-2000:]
             self.close()
             raise SandboxFailure("start_failed", f"the sandboxed kernel did not start: {error}\n"
                                                  f"{log_tail}") from None
+
+    def _bootstrap(self):
+        """The code a new kernel runs first: the inside module, and the output cut."""
+        return BOOTSTRAP.format(cell_keep=self.limits.output_bytes // CELL_SHARE,
+                                call_keep=self.limits.output_bytes // CALL_SHARE)
 
     def _build_harness(self, harness):
         """The read-only folder the kernel sees at /opt/dlbio: our inside module and data layer."""
@@ -221,11 +274,7 @@ class SandboxKernel:
         self._loop.close()
 
     def restart(self):
-        """A fresh kernel with the cells that ran before replayed (their outputs discarded).
-
-        The output budget starts again: a cell that flooded its output was stopped and costs
-        only itself, not every later cell that prints a line.
-        """
+        """A fresh kernel with the cells that ran before replayed (their outputs discarded)."""
         self.close()
         self.output_bytes, self.flooded = 0, False
         self.start()
@@ -249,6 +298,7 @@ class SandboxKernel:
         self._end_session()
         if not self.alive:
             self.restart()
+        self.output_bytes = 0
         runner = _CellRunner(notebook, timeout=self.limits.cell_seconds, allow_errors=True,
                              interrupt_on_timeout=False, raise_on_iopub_timeout=False,
                              iopub_timeout=5, record_timing=False)
@@ -269,8 +319,8 @@ class SandboxKernel:
         self._replay.append(cell.source)
         errors = [out for out in cell.outputs if out.output_type == "error"]
         if errors:
-            return CellRun("error", f"{errors[0].ename}: {errors[0].evalue}")
-        return CellRun("ok")
+            return CellRun("error", f"{errors[0].ename}: {errors[0].evalue}", runner.output_cut)
+        return CellRun("ok", output_cut=runner.output_cut)
 
     def _cancel_leftover_tasks(self):
         """Cancel what an interrupted nbclient call left running on our event loop."""
@@ -300,8 +350,9 @@ class SandboxKernel:
         return _describe_death(self.process.poll() if self.process else None, self.limits)
 
     def count_output(self, content):
-        """Add one output message to the budget; past it, kill the kernel to stop the flood."""
-        self.output_bytes += len(json.dumps(content.get("data", content.get("text", ""))))
+        """Add one output message to the budget of its cell or call (``output_bytes``, set to 0
+        when each begins); past it, kill the kernel to stop the flood."""
+        self.output_bytes += _output_size(content)
         if self.output_bytes > self.limits.output_bytes and not self.flooded:
             self.flooded = True
             if self.process is not None and self.process.poll() is None:
@@ -323,6 +374,7 @@ class SandboxKernel:
                 self._sessions_opened += 1
                 path = self.socket_dir / f"grader-{self._sessions_opened}.sock"
                 self._session = self._run(GradingSession.open(self, path, timeout))
+            self.output_bytes = 0
             return self._run(self._session.exchange(json.dumps(request).encode() + b"\n",
                                                     deadline, timeout))
         except SandboxFailure as failure:
@@ -356,6 +408,7 @@ class SandboxKernel:
 
     async def _execute_quietly(self, code, timeout):
         """Run ``code`` without recording it; its output is counted and discarded."""
+        self.output_bytes = 0
         message_id = self.client.execute(code, store_history=False, allow_stdin=False,
                                          stop_on_error=False)
         await self.watch_output(message_id, timeout)
