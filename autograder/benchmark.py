@@ -1,6 +1,6 @@
 """Benchmark: what the sandbox and the graders cost on top of running a notebook.
 
-    python -m autograder.benchmark [--repeat N] [ASSIGNMENT ...]
+    python -m autograder.benchmark [--repeat N] [--printing] [ASSIGNMENT ...]
 
 Times, side by side in one run, on the reference submission of each ASSIGNMENT (default: every
 assignment in source/ with an example class): plain execution of the notebook with nbclient (no
@@ -9,6 +9,10 @@ cells only fail fast: there is no grader in the kernel); and ``nbgrader autograd
 kit's sandboxed kernel and trusted graders. Each is run N times (default 3, interleaved) and
 the median is printed, with the ratios of the medians; then how many calls the graders made
 into student code and how long they took (grading once in this process).
+
+With ``--printing``: instead, ``nbgrader autograde`` of the reference submission against the
+same submission with a cell of its own that prints 300 MB (``eve_prints_300_mb`` of
+``autograder.printing_submissions``), medians of N interleaved runs.
 """
 import argparse
 import contextlib
@@ -26,6 +30,7 @@ from .example_class import build_example_class, has_mistakes
 from .nbgrader_cli import REPO, assignments_in, make_course, run_nbgrader
 from .notebooks import read_notebook
 from .pipeline import grade_notebook
+from .printing_submissions import printing_submissions
 from .sandbox.kernel import SandboxKernel
 
 STOCK_CONFIG = '''c = get_config()
@@ -48,8 +53,11 @@ def plain_execution(notebook_path):
                    resources={"metadata": {"path": str(notebook_path.parent)}}).execute()
 
 
-def autograde(course, assignment):
-    run_nbgrader(course, "autograde", assignment, "--student", "ada_reference", "--force")
+PRINTING_STUDENT = "eve_prints_300_mb"
+
+
+def autograde(course, assignment, student="ada_reference"):
+    run_nbgrader(course, "autograde", assignment, "--student", student, "--force")
 
 
 @contextlib.contextmanager
@@ -103,14 +111,47 @@ def measure(scratch, assignment, repeat):
     return figures
 
 
+def measure_printing(scratch, assignment, repeat):
+    """{"reference", "printing": median seconds of ``nbgrader autograde``} of the reference
+    submission and of the reference with a cell that prints 300 MB, in one sandboxed course."""
+    course = make_course(scratch / "printing", [assignment])
+    build_example_class(course)
+    source_path = next((course / "source" / assignment).glob("*.ipynb"))
+    source = nbformat.read(source_path, as_version=4)
+    release = nbformat.read(course / "release" / assignment / source_path.name, as_version=4)
+    folder = course / "submitted" / PRINTING_STUDENT / assignment
+    folder.mkdir(parents=True)
+    nbformat.write(printing_submissions(release, source)[PRINTING_STUDENT],
+                   folder / source_path.name)
+    runs = [{"reference": timed(autograde, course, assignment),
+             "printing": timed(autograde, course, assignment, PRINTING_STUDENT)}
+            for _ in range(repeat)]
+    return {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+
+
+def print_printing_costs(assignments, repeat):
+    print(f"{'assignment':24} {'reference':>10} {'+ a cell printing 300 MB':>25} {'more':>8}   "
+          f"(sandboxed nbgrader autograde, medians of {repeat})")
+    for assignment in assignments:
+        with tempfile.TemporaryDirectory(prefix="dlbio-benchmark-") as scratch:
+            figures = measure_printing(Path(scratch), assignment, repeat)
+        print(f"{assignment:24} {figures['reference']:8.1f} s {figures['printing']:23.1f} s "
+              f"{figures['printing'] - figures['reference']:+6.1f} s", flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder.benchmark",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each figure (median)")
+    parser.add_argument("--printing", action="store_true",
+                        help="the cost of a cell that prints 300 MB, against the reference")
     parser.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
     options = parser.parse_args(argv)
     assignments = options.assignments or [assignment for assignment in assignments_in(REPO)
                                           if has_mistakes(assignment)]
+    if options.printing:
+        print_printing_costs(assignments, options.repeat)
+        return 0
     print(f"{'assignment':24} {'nbclient, no grading':>21} {'nbgrader autograde':>19} "
           f"{'sandboxed autograde':>20} {'/ stock':>8} {'/ plain':>8}   "
           f"(medians of {options.repeat})")

@@ -75,6 +75,8 @@ def run_student_cells(kernel, notebook, report):
         run = kernel.run_cell(notebook, index)
         if run.status not in ("ok", "error"):
             report.notes.append(f"cell {index + 1} was stopped: {run.message}")
+        if run.output_cut:
+            report.notes.append(f"cell {index + 1} {run.output_cut}")
 
 
 def write_grade_outputs(notebook, grade_cells, reports, report):

@@ -401,10 +401,13 @@ while True:
 ''',), last=("def predict(x, w, b):\n    return bytearray(2**40)\n\n"
              "def mse(y_pred, y_true):\n    return [bytearray(2**26) for _ in range(10**4)]",),
            feedback=("MemoryError", "ran out of memory")),
-    Attack("flood_output", "printing without end, in a cell and when graded",
-           first=("while True:\n    print('9.0\\n' * 10000, end='')",),
-           last=("def predict(x, w, b):\n    while True:\n        print('1.0 ' * 10000)",),
-           feedback=("KiB of output",), slow=True),
+    Attack("flood_output", "printing 400 MB in a cell; raw writes without end, in a cell and "
+                           "when graded",
+           first=("for _ in range(10**4):\n    print('9.0\\n' * 10000, end='')",
+                  "import os\nwhile True:\n    os.write(1, b'9.0\\n' * 10000)"),
+           last=("import os\ndef predict(x, w, b):\n    while True:\n"
+                 "        os.write(1, b'1.0 ' * 10000)",),
+           feedback=("was cut", "KiB of output"), slow=True),
 
     # writing or deleting files outside the submission
     Attack("vandalize_files", "deleting a classmate's notebook, writing outside", first=(r'''

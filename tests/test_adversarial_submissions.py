@@ -4,8 +4,9 @@ Every attack of ``tests/attacks.py`` is one student of a real nbgrader course, g
 with two honest students: ``ada_reference`` (the reference solution, full marks) and
 ``cleo_mistakes`` (typical mistakes, partial credit). The attacks that cost wall time (loops,
 floods, dying kernels) are students of a second, identical course, graded at the same time, with
-``dan_verbose`` (the reference plus one cell that floods its output). Both courses set short
-limits for the assignment, and the honest work still earns its marks under them.
+the students of ``autograder.printing_submissions`` (the reference, printing far past the output
+budget). Both courses set short limits for the assignment, and the honest work still earns its
+marks under them.
 
 After grading: every grade cell of every attack scores 0 in the gradebook (nbgrader gives full
 credit to a grade cell without a numeric output, so outputs alone prove nothing), no file of the
@@ -34,6 +35,7 @@ from nbgrader.api import Gradebook
 from attacks import ATTACK_RAN, ATTACKS, LEAKED, PROLOGUE, fill
 from autograder.example_class import mistakes_of, submissions
 from autograder.nbgrader_cli import make_course, run_nbgrader
+from autograder.printing_submissions import OWN_CELL_AT, printing_submissions
 from autograder.sandbox.isolation import detect
 from autograder.sandbox.limits import GiB, MiB
 
@@ -44,7 +46,6 @@ POINTS = {"grade_predict": 1, "grade_mse": 1, "grade_gradient_descent_step": 2,
           "grade_normalize": 1, "grade_train_linear_regression": 2,
           "grade_train_with_optimizer": 2}
 HONEST = ("ada_reference", "cleo_mistakes")
-VERBOSE = "dan_verbose"  # the reference, plus one cell that prints past the output limit
 # Short limits so that loops and floods cost seconds; the reference's slowest cell takes ~2 s.
 LIMITS = {"cell_seconds": 15, "call_seconds": 5, "exercise_seconds": 20,
           "memory_bytes": 3 * GiB, "output_bytes": 1 * MiB}
@@ -92,18 +93,16 @@ def submit(course, student, notebook=None, symlinks=None, notebook_symlink=""):
 
 
 def build_class(course, attacks, run, verbose=False):
-    """Submit the honest students (and ``dan_verbose`` if ``verbose``) and ``attacks`` into
-    ``course``; returns {attack: token}."""
+    """Submit the honest students (and those who print too much if ``verbose``) and ``attacks``
+    into ``course``; returns {attack: token}."""
     source = nbformat.read(course / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
     release = nbformat.read(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
     honest = submissions(release, source, mistakes_of(ASSIGNMENT, source))
     for student in HONEST:
         submit(course, student, honest[student])
     if verbose:
-        flooding = nbformat.from_dict(honest["ada_reference"])
-        flooding.cells.insert(3, nbformat.v4.new_code_cell(
-            "for step in range(10**7):\n    print('step', step)"))
-        submit(course, VERBOSE, flooding)
+        for student, notebook in printing_submissions(release, source).items():
+            submit(course, student, notebook)
     tokens = {}
     for attack in attacks:
         tokens[attack.name] = token = f"dlbio-attack-{run}-{attack.name}"
@@ -223,6 +222,7 @@ class Course:
     before: dict = field(default_factory=dict)
     after: dict = field(default_factory=dict)
     seconds: float = 0.0
+    log: str = ""
 
     def grades(self, student):
         """{grade cell id: score} of ``student`` from the gradebook nbgrader filled."""
@@ -281,7 +281,7 @@ def grade_the_class(root, run):
 
     def autograde(course):
         started = time.monotonic()
-        run_nbgrader(course.folder, "autograde", ASSIGNMENT)
+        course.log = run_nbgrader(course.folder, "autograde", ASSIGNMENT).stderr
         course.seconds = time.monotonic() - started
         print(f"{course.folder.name}: {len(course.tokens)} attacks and the honest students "
               f"autograded in {course.seconds:.0f} s")
@@ -347,10 +347,35 @@ def test_reference_earns_full_marks_under_the_same_limits(graded):
         assert course.grades("ada_reference") == POINTS
 
 
-def test_a_cell_that_floods_its_output_costs_only_itself(graded):
+def test_printing_far_past_the_output_budget_costs_no_point(graded):
     course = graded["courses"]["slow"]
-    assert course.grades(VERBOSE) == POINTS
-    assert "KiB of output" in outputs_text(course.graded_notebook(VERBOSE))
+    for student in ("dan_prints_before_solving", "eve_prints_300_mb", "fay_prints_in_every_call"):
+        assert course.grades(student) == POINTS, student
+        assert "GradingLimit" not in outputs_text(course.graded_notebook(student)), student
+
+
+def test_a_cut_output_says_so_in_its_cell_and_in_the_grading_log(graded):
+    course = graded["courses"]["slow"]
+    for student in ("dan_prints_before_solving", "eve_prints_300_mb"):
+        assert ("printed 286.1 MiB of output: only the first 256 KiB was kept, the rest was cut"
+                in outputs_text(course.graded_notebook(student))), student
+    assert len(re.findall(r"cell \d+ printed 286\.1 MiB of output: .* was cut", course.log)) == 2
+
+
+def test_only_a_share_of_300_mb_printed_reaches_the_trusted_side(graded):
+    """What a cell prints past its share is dropped in the sandbox: the trusted side keeps all it
+    reads (no kill here), so the cell's outputs are all that crossed over."""
+    notebook = graded["courses"]["slow"].graded_notebook("eve_prints_300_mb")
+    shown = sum(len(output.get("text", "")) for output in notebook.cells[OWN_CELL_AT].outputs)
+    assert LIMITS["output_bytes"] // 4 <= shown <= LIMITS["output_bytes"] // 4 + 200
+
+
+def test_a_raw_output_flood_costs_only_its_own_cell(graded):
+    course = graded["courses"]["slow"]
+    assert course.grades("gus_floods_raw_output") == POINTS
+    flood = course.graded_notebook("gus_floods_raw_output").cells[OWN_CELL_AT]
+    assert [output.output_type for output in flood.outputs][-1] == "error"
+    assert "KiB of output" in flood.outputs[-1].evalue
 
 
 def test_regrading_gives_identical_scores_and_feedback(graded):

@@ -5,7 +5,9 @@ It executes, calls and serializes; it never judges. The trusted side opens a gra
 module decodes their plain data, calls into the student's namespace, and writes each reply back as
 one line of JSON text. Everything it returns is plain data: ``None``, bools,
 numbers, strings, lists, tuples, dicts, numpy arrays and torch tensors (as ``.npy`` bytes, never
-pickle). Any other object stays here in ``_objects`` and crosses over as a handle number.
+pickle). Any other object stays here in ``_objects`` and crosses over as a handle number. Of
+what student code prints it passes on only the first part (``meter_output``), so that output
+past the budget costs nothing to drop.
 
 Student code can patch anything in this module; that can only change what the student's own
 reply says, and every reply is judged on the trusted side against inputs the student never saw.
@@ -20,6 +22,7 @@ import json
 import math
 import socket
 import sys
+import threading
 
 import numpy as np
 
@@ -30,6 +33,8 @@ IMPORTABLE_ROOTS = ("torch", "numpy", "builtins", "math")
 # Published on IOPub behind the output of a call that printed or displayed something, so the
 # trusted side knows it has read all of it.
 OUTPUT_MARK_MIME = "application/x.dlbio-output-mark"
+# Published at the end of a cell whose output was cut: {"kept": n, "dropped": n} (characters).
+OUTPUT_CUT_MIME = "application/x.dlbio-output-cut"
 
 _objects = {}
 
@@ -231,25 +236,22 @@ def serve_session(socket_path):
     """Kernel entry point: answer the trusted side's requests until it sends an empty line.
 
     The whole session is one execute request, so a call costs a socket round trip rather than an
-    IPython execute request (~5 ms) each; what student code prints still goes out on IOPub.
+    IPython execute request (~5 ms) each; what student code prints still goes out on IOPub, cut
+    to each call's share (``meter_output``).
     socket_path: the Unix socket the trusted side listens on, in a folder read-only here.
     """
-    from IPython import get_ipython
-
-    shell = get_ipython()
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection, \
-            _OutputNoticer(shell.display_pub) as output:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
         connection.settimeout(None)  # a notebook's socket.setdefaulttimeout() must not end it
         connection.connect(socket_path)
         with connection.makefile("rb") as requests, connection.makefile("wb") as replies:
             for number, line in enumerate(requests, start=1):
                 if not line.strip():
                     return
-                reply = _answer(line, shell.user_ns)
-                if output.noticed():
+                _meter.start(_meter.call_keep, note=False)
+                reply = _answer(line, _meter.shell.user_ns)
+                if _meter.noticed():
                     reply["mark"] = number
                     _mark_end_of_output(number)
-                    output.noticed()  # the mark itself
                 replies.write(json.dumps(reply).encode() + b"\n")
                 replies.flush()
 
@@ -263,33 +265,111 @@ def _answer(line, namespace):
     return handle(request, namespace)
 
 
-class _OutputNoticer:
-    """Notes whether anything was printed or displayed, by wrapping the kernel's stdout and
-    stderr ``write`` and the display publisher's ``publish`` while a session runs."""
+def meter_output(cell_keep, call_keep):
+    """Kernel entry point, run once at start: from now on keep the first ``cell_keep``
+    characters that each cell prints or displays and the first ``call_keep`` of each grader
+    call, drop the rest, and let the code run on."""
+    from IPython import get_ipython
 
-    def __init__(self, display_pub):
-        self._targets = [(sys.stdout, "write"), (sys.stderr, "write"), (display_pub, "publish")]
-        self._originals = []
+    global _meter
+    _meter = _OutputMeter(get_ipython(), cell_keep, call_keep)
+    _meter.install()
+
+
+class _OutputMeter:
+    """Counts what student code writes to the kernel's stdout and stderr, what it publishes
+    through the display publisher and the value a cell ends with (the display hook), in one
+    cell or one grader call; keeps the first ``keep`` characters and drops the rest at the cost
+    of a ``len``. A cell whose output was cut ends with an ``OUTPUT_CUT_MIME`` note saying how
+    much.
+
+    The streams' ``write`` is wrapped when each cell starts, outermost, because IPython wraps it
+    anew for every cell (to record output in its history, which must not hold what is dropped).
+    Writes that reach the file descriptors directly (``os.write(1, ...)``, C libraries) come
+    back through ipykernel's descriptor watcher thread; they are noticed but not cut: they are
+    the trusted side's backstop to stop. Student code can undo all of this; that only lets its
+    output reach the backstop, which kills the kernel.
+    """
+
+    def __init__(self, shell, cell_keep, call_keep):
+        self.shell = shell
+        self.cell_keep, self.call_keep = cell_keep, call_keep
+        self.publish = shell.display_pub.publish  # our own marks and notes are never cut
+        self._write_result = shell.displayhook.write_format_data
+        self._keep = cell_keep
+        self._kept = self._dropped = 0
+        self._note = True
+        self._seen = False
+        self._wrapped = []  # (stream, its write, our wrapper) while a cell runs
+
+    def install(self):
+        self.shell.display_pub.publish = self._metered_publish
+        self.shell.displayhook.write_format_data = self._metered_result
+        self.shell.events.register("pre_run_cell", self._cell_starts)
+        self.shell.events.register("post_run_cell", self._cell_ends)
+
+    def start(self, keep, note):
+        """Begin a cell or a call that keeps ``keep`` characters (``note``: say what was cut)."""
+        self._keep, self._note = keep, note
+        self._kept = self._dropped = 0
         self._seen = False
 
-    def __enter__(self):
-        for owner, name in self._targets:
-            original = getattr(owner, name)
-            with contextlib.suppress(Exception):  # e.g. a student's io.StringIO as stdout
-                setattr(owner, name, self._noting(original))
-                self._originals.append((owner, name, original))
-        return self
+    def _cell_starts(self, info):
+        self.start(self.cell_keep, note=True)
+        for stream in (sys.stdout, sys.stderr):
+            write = getattr(stream, "write", None)
+            if write is None or getattr(write, "metered", False):
+                continue
+            watcher = getattr(getattr(stream, "watch_fd_thread", None), "ident", None)
+            metered = self._metered_write(write, watcher)
+            with contextlib.suppress(Exception):  # e.g. a stream that takes no attributes
+                stream.write = metered
+                self._wrapped.append((stream, write, metered))
 
-    def __exit__(self, *exc_info):
-        for owner, name, original in self._originals:
+    def _cell_ends(self, result):
+        for stream, write, metered in self._wrapped:
             with contextlib.suppress(Exception):
-                setattr(owner, name, original)
+                if stream.write is metered:
+                    stream.write = write
+        self._wrapped = []
+        if self._note and self._dropped:
+            with contextlib.suppress(Exception):
+                self.publish({OUTPUT_CUT_MIME: {"kept": self._kept, "dropped": self._dropped}})
 
-    def _noting(self, function):
-        def noted(*args, **kwargs):
+    def _metered_write(self, write, watcher):
+        def metered(text):
             self._seen = True
-            return function(*args, **kwargs)
-        return noted
+            if not isinstance(text, str) or threading.get_ident() == watcher:
+                return write(text)
+            room = self._keep - self._kept
+            if len(text) <= room:
+                self._kept += len(text)
+                return write(text)
+            self._dropped += len(text) - max(room, 0)
+            if room > 0:
+                self._kept = self._keep
+                write(text[:room])
+            return len(text)
+        metered.metered = True
+        return metered
+
+    def _metered_publish(self, data, metadata=None, **kwargs):
+        self._seen = True
+        size = _display_size(data)
+        if self._kept + size <= self._keep:
+            self._kept += size
+            return self.publish(data, metadata, **kwargs)
+        self._dropped += size  # a picture is kept whole or not at all
+        return None
+
+    def _metered_result(self, format_dict, md_dict=None):
+        room = max(self._keep - self._kept, 0)
+        size = _display_size(format_dict)
+        if size > room:  # the start of its text is kept
+            self._dropped += size - room
+            size, format_dict = room, {"text/plain": str(format_dict.get("text/plain", ""))[:room]}
+        self._kept += size
+        return self._write_result(format_dict, md_dict)
 
     def noticed(self):
         """Whether anything was printed or displayed since the last time this was asked."""
@@ -297,10 +377,20 @@ class _OutputNoticer:
         return seen
 
 
+def _display_size(data):
+    """The characters a display's mime bundle takes: its texts and base64 pictures, and the
+    repr of anything else."""
+    if not isinstance(data, dict):
+        return len(_short_repr(data))
+    return sum(len(value) if isinstance(value, str) else len(repr(value))
+               for value in data.values())
+
+
 def _mark_end_of_output(number):
     """Put a mark behind what call ``number`` printed on IOPub (publishing flushes stdout and
     stderr first): the trusted side charges that output to this call before taking the reply."""
-    from IPython.display import publish_display_data
-
     with contextlib.suppress(Exception):
-        publish_display_data({OUTPUT_MARK_MIME: number})
+        _meter.publish({OUTPUT_MARK_MIME: number})
+
+
+_meter = None

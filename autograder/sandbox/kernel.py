@@ -1,27 +1,23 @@
 """One sandboxed ipykernel that runs one student notebook, and the only channel to it.
 
 The trusted side talks to the kernel over ZMQ (IPC sockets in a private folder). It executes
-the notebook's cells with nbclient (so outputs look as they do in JupyterLab). Grader requests
-go to ``dlbio_inside.serve_session``, which one execute request starts: requests and replies are
-JSON texts, one per line, on a Unix socket in a folder that is read-only inside. What student
-code prints during the calls is still read on IOPub and counted; after a call that printed, a
-mark behind its output tells the trusted side it has read all of it. A cell or request that
-runs too long, floods its output or kills the kernel costs only itself: the kernel is killed,
-restarted, and the cells that ran before are replayed.
+the notebook's cells with nbclient (so outputs look as they do in JupyterLab) and reads IOPub
+under the output budget (a backstop: the inside cuts honest output long before). Grader
+requests go through a grading session (``session.py``). A cell or request that runs too long,
+floods its output or kills the kernel costs only itself: the kernel is killed, restarted, and
+the cells that ran before are replayed.
 """
 import asyncio
-import contextlib
 import functools
 import json
 import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from queue import Empty
 
@@ -34,7 +30,9 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 import dlbio_student
 
 from . import isolation as isolation_module
-from .inside import OUTPUT_MARK_MIME
+from .failure import SandboxFailure
+from .inside import OUTPUT_CUT_MIME, OUTPUT_MARK_MIME
+from .session import GradingSession
 
 INSIDE_MODULE = Path(__file__).with_name("inside.py")
 STUDENT_LIBRARY = Path(dlbio_student.__file__).parent  # the student kit, as students install it
@@ -43,57 +41,27 @@ BOOTSTRAP = ("import sys as _dlbio_sys\n"
              "import dlbio_inside\n"
              "del _dlbio_sys\n"
              # exit() would end the kernel after its cell, and again at every replay
-             "get_ipython().ask_exit = lambda: print('exit() is ignored while grading.')\n")
-REPLY_BYTES = 16 * 1024 * 1024  # the graders' largest reply is 0.3 MiB
+             "get_ipython().ask_exit = lambda: print('exit() is ignored while grading.')\n"
+             "dlbio_inside.meter_output({cell_keep}, {call_keep})\n")
+# What student code prints is cut inside the sandbox, where dropping it costs a len(): each cell
+# keeps a quarter of the output budget, each grader call a 64th (no one reads a call's output).
+# The trusted side counts what still arrives, per cell and per call, and kills the kernel at the
+# whole budget: a backstop for output that evaded the cut (raw writes to the file descriptors,
+# forged messages), which the honest cut never comes near.
+CELL_SHARE = 4
+CALL_SHARE = 64
 START_SECONDS = 60
-END_SESSION_SECONDS = 5
-MARK_SECONDS = 2  # how long a reply waits for the mark behind its call's output
 OUTPUT_KINDS = ("stream", "display_data", "execute_result", "error")
-
-
-class SandboxFailure(Exception):
-    """Student code could not be run to the end: ``kind`` says why, ``message`` tells the student.
-
-    kind: "timeout", "died", "output_flood", "no_reply", "start_failed".
-    """
-
-    def __init__(self, kind, message):
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-
-
-@dataclass
-class _OutputMarks:
-    """The number of the last call whose output the watch has read up to its mark."""
-
-    seen: int = 0
-    arrived: asyncio.Event = field(default_factory=asyncio.Event)
-
-
-@dataclass
-class _GradingSession:
-    """An open ``dlbio_inside.serve_session``: the socket's two ends, the task that reads (and
-    counts) IOPub until the session's execute request ends, and the marks it has read.
-
-    ``calls``: requests sent so far; ``marks_arrive``: False once a mark failed to come (student
-    code broke publishing), after which replies no longer wait for marks.
-    """
-
-    reader: asyncio.StreamReader
-    writer: asyncio.StreamWriter
-    output_watch: asyncio.Task
-    marks: _OutputMarks
-    calls: int = 0
-    marks_arrive: bool = True
 
 
 @dataclass
 class CellRun:
-    """How one notebook cell ended: status "ok", "error", or a SandboxFailure kind."""
+    """How one notebook cell ended: status "ok", "error", or a SandboxFailure kind;
+    ``output_cut``: how much of its output was left out, as a phrase for the student, or ""."""
 
     status: str
     message: str = ""
+    output_cut: str = ""
 
 
 class _SandboxClient(AsyncKernelClient):
@@ -106,16 +74,27 @@ class _SandboxClient(AsyncKernelClient):
 
 
 class _CellRunner(NotebookClient):
-    """nbclient, with every output counted against the notebook's output budget, and outputs
-    that nbformat rejects (student code can publish any data) left out with a note."""
+    """nbclient, with every output counted against the cell's output budget, the inside's note
+    on a cut output (``output_cut``) written out as text, and outputs that nbformat rejects
+    (student code can publish any data) left out with a note."""
 
     kernel = None
+    output_cut = ""
 
     def output(self, outs, msg, display_id, cell_index):
         self.kernel.count_output(msg["content"])
         if self.kernel.flooded:
             # Stop reading: the killed kernel may have queued hundreds of MB of output.
             raise SandboxFailure("output_flood", "output flood")
+        data = msg["content"].get("data")
+        if msg["msg_type"] == "display_data" and isinstance(data, dict) \
+                and OUTPUT_CUT_MIME in data:
+            self.output_cut = _output_cut_phrase(data[OUTPUT_CUT_MIME])
+            # Not a stream: nbgrader's LimitOutput drops the streams past a cell's 1000th line.
+            note = nbformat.v4.new_output("display_data", data={
+                "text/plain": f"[grading: this cell {self.output_cut}]"})
+            outs.append(note)
+            return note
         try:
             return super().output(outs, msg, display_id, cell_index)
         except Exception as error:  # e.g. nbformat's NotebookValidationError
@@ -126,12 +105,30 @@ class _CellRunner(NotebookClient):
             return note
 
 
-def _parse_reply(text):
-    """A reply line as JSON data; one that cannot be read becomes an "unserializable" reply."""
+def _output_cut_phrase(cut):
+    """What the inside's ``OUTPUT_CUT_MIME`` note says, in words (student code may forge the
+    note: that changes only what its own feedback says)."""
     try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return {"status": "unserializable", "message": "the reply could not be read"}
+        kept, dropped = (max(int(cut[key]), 0) for key in ("kept", "dropped"))
+    except (TypeError, ValueError, KeyError, OverflowError):
+        kept, dropped = 0, 0
+    return (f"printed {_size(kept + dropped)} of output: only the first {_size(kept)} was "
+            f"kept, the rest was cut (the code ran on)")
+
+
+def _size(characters):
+    return (f"{characters / 2**20:.1f} MiB" if characters >= 1000 * 2**10 else
+            f"{characters / 2**10:.0f} KiB")
+
+
+def _output_size(content):
+    """The characters one output message takes: its text, or its mime bundle's texts (and the
+    JSON of anything else), as the inside counts them."""
+    data = content.get("data", content.get("text", ""))
+    if isinstance(data, dict):
+        return sum(len(value) if isinstance(value, str)
+                   else len(json.dumps(value, ensure_ascii=False)) for value in data.values())
+    return len(data) if isinstance(data, str) else len(json.dumps(data, ensure_ascii=False))
 
 
 def _describe_death(returncode, limits):
@@ -216,12 +213,17 @@ class SandboxKernel:
         self.client.start_channels()
         try:
             self._run(self.client.wait_for_ready(timeout=START_SECONDS))
-            self._run(self._execute_quietly(BOOTSTRAP, START_SECONDS))
+            self._run(self._execute_quietly(self._bootstrap(), START_SECONDS))
         except (RuntimeError, SandboxFailure) as error:
             log_tail = (self._root / "kernel.log").read_text(errors="replace")[-2000:]
             self.close()
             raise SandboxFailure("start_failed", f"the sandboxed kernel did not start: {error}\n"
                                                  f"{log_tail}") from None
+
+    def _bootstrap(self):
+        """The code a new kernel runs first: the inside module, and the output cut."""
+        return BOOTSTRAP.format(cell_keep=self.limits.output_bytes // CELL_SHARE,
+                                call_keep=self.limits.output_bytes // CALL_SHARE)
 
     def _build_harness(self, harness):
         """The read-only folder the kernel sees at /opt/dlbio: our inside module and the student
@@ -273,11 +275,7 @@ class SandboxKernel:
         self._loop.close()
 
     def restart(self):
-        """A fresh kernel with the cells that ran before replayed (their outputs discarded).
-
-        The output budget starts again: a cell that flooded its output was stopped and costs
-        only itself, not every later cell that prints a line.
-        """
+        """A fresh kernel with the cells that ran before replayed (their outputs discarded)."""
         self.close()
         self.output_bytes, self.flooded = 0, False
         self.start()
@@ -301,6 +299,7 @@ class SandboxKernel:
         self._end_session()
         if not self.alive:
             self.restart()
+        self.output_bytes = 0
         runner = _CellRunner(notebook, timeout=self.limits.cell_seconds, allow_errors=True,
                              interrupt_on_timeout=False, raise_on_iopub_timeout=False,
                              iopub_timeout=5, record_timing=False)
@@ -321,8 +320,8 @@ class SandboxKernel:
         self._replay.append(cell.source)
         errors = [out for out in cell.outputs if out.output_type == "error"]
         if errors:
-            return CellRun("error", f"{errors[0].ename}: {errors[0].evalue}")
-        return CellRun("ok")
+            return CellRun("error", f"{errors[0].ename}: {errors[0].evalue}", runner.output_cut)
+        return CellRun("ok", output_cut=runner.output_cut)
 
     def _cancel_leftover_tasks(self):
         """Cancel what an interrupted nbclient call left running on our event loop."""
@@ -352,8 +351,9 @@ class SandboxKernel:
         return _describe_death(self.process.poll() if self.process else None, self.limits)
 
     def count_output(self, content):
-        """Add one output message to the budget; past it, kill the kernel to stop the flood."""
-        self.output_bytes += len(json.dumps(content.get("data", content.get("text", ""))))
+        """Add one output message to the budget of its cell or call (``output_bytes``, set to 0
+        when each begins); past it, kill the kernel to stop the flood."""
+        self.output_bytes += _output_size(content)
         if self.output_bytes > self.limits.output_bytes and not self.flooded:
             self.flooded = True
             if self.process is not None and self.process.poll() is None:
@@ -372,9 +372,12 @@ class SandboxKernel:
         deadline = time.monotonic() + timeout
         try:
             if self._session is None:
-                self._session = self._run(self._open_session(timeout))
-            return self._run(self._exchange(json.dumps(request).encode() + b"\n", deadline,
-                                              timeout))
+                self._sessions_opened += 1
+                path = self.socket_dir / f"grader-{self._sessions_opened}.sock"
+                self._session = self._run(GradingSession.open(self, path, timeout))
+            self.output_bytes = 0
+            return self._run(self._session.exchange(json.dumps(request).encode() + b"\n",
+                                                    deadline, timeout))
         except SandboxFailure as failure:
             # A session that never opened because student code broke its entry point needs no
             # restart: the replay would break it again, at a restart's cost per exercise.
@@ -386,94 +389,11 @@ class SandboxKernel:
             raise SandboxFailure("no_reply", f"the grader's connection to your code broke "
                                              f"({type(error).__name__})") from None
 
-    async def _open_session(self, timeout):
-        """Start ``serve_session`` and accept its connection on a fresh socket."""
-        self._sessions_opened += 1
-        path = self.socket_dir / f"grader-{self._sessions_opened}.sock"
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            listener.bind(str(path))
-            os.chmod(path, 0o666)  # the sandbox user connects
-            listener.listen(1)
-            listener.setblocking(False)
-            message_id = self.client.execute(
-                f"__import__('dlbio_inside').serve_session({str(path)!r})", store_history=False,
-                allow_stdin=False, stop_on_error=False)
-            marks = _OutputMarks()
-            output_watch = asyncio.ensure_future(self._watch_output(message_id, marks=marks))
-            accept = asyncio.ensure_future(self._loop.sock_accept(listener))
-            await asyncio.wait({accept, output_watch}, timeout=timeout,
-                               return_when=asyncio.FIRST_COMPLETED)
-            await self._stop(accept)
-        finally:
-            listener.close()
-            path.unlink(missing_ok=True)
-        if accept.cancelled():
-            await self._stop(output_watch)
-            if not output_watch.cancelled():
-                output_watch.result()  # raises why the kernel died or flooded
-                raise SandboxFailure("no_reply", "your code stopped the grader from calling it "
-                                                 "(did it replace or break dlbio_inside?)")
-            raise SandboxFailure("timeout", f"it ran longer than {timeout:g} s")
-        connection, _ = accept.result()
-        reader, writer = await asyncio.open_unix_connection(sock=connection, limit=REPLY_BYTES)
-        return _GradingSession(reader, writer, output_watch, marks)
-
-    async def _exchange(self, line, deadline, timeout):
-        """Write one request line and wait for one reply line until ``deadline`` (the request's
-        ``timeout`` seconds, counted from before its session opened), while IOPub is counted.
-        Returns the reply (a dict, unless it was malformed)."""
-        session = self._session
-        session.calls += 1
-        session.writer.write(line)
-        reply = asyncio.ensure_future(session.reader.readline())
-        await asyncio.wait({reply, session.output_watch}, timeout=deadline - time.monotonic(),
-                           return_when=asyncio.FIRST_COMPLETED)
-        if reply.done():
-            try:
-                text = reply.result()
-            except ValueError:
-                raise SandboxFailure("no_reply", f"its reply was larger than "
-                                                 f"{REPLY_BYTES // 2**20} MiB") from None
-            reply = _parse_reply(text)
-            if isinstance(reply, dict) and reply.get("mark") is not None:
-                await self._output_of_call_read(session, deadline)
-            if text.endswith(b"\n") and not session.output_watch.done():
-                return reply
-            # The socket closed (the kernel died, or student code ended the session), or the
-            # output read during this call flooded: say which.
-            await asyncio.wait({session.output_watch}, timeout=END_SESSION_SECONDS)
-        else:
-            reply.cancel()
-            if not session.output_watch.done():
-                raise SandboxFailure("timeout", f"it ran longer than {timeout:g} s")
-        if session.output_watch.done():
-            session.output_watch.result()  # raises why the kernel died or flooded
-        raise SandboxFailure("no_reply", "your code ended the grader's session "
-                                         "(did it replace or break dlbio_inside?)")
-
-    async def _output_of_call_read(self, session, deadline):
-        """Wait until the watch has read the mark behind the last call's output (a call that
-        printed or displayed something says so in its reply), so that a flood is charged to the
-        call that printed it. At most MARK_SECONDS (and not past ``deadline``); a session whose
-        marks stop coming stops waiting for them."""
-        give_up = min(deadline, time.monotonic() + MARK_SECONDS)
-        while (session.marks_arrive and session.marks.seen < session.calls
-               and not session.output_watch.done()):
-            session.marks.arrived.clear()
-            try:
-                await asyncio.wait_for(session.marks.arrived.wait(), give_up - time.monotonic())
-            except asyncio.TimeoutError:
-                session.marks_arrive = False
-
     def _end_session(self):
         """Let ``serve_session`` return, so that cells can run again; restart if it does not."""
         if self._session is None:
             return
-        session = self._session
-        session.writer.write(b"\n")
-        self._run(asyncio.wait({session.output_watch}, timeout=END_SESSION_SECONDS))
-        ended = session.output_watch.done() and not session.output_watch.exception()
+        ended = self._run(self._session.end())
         self._drop_session()
         if not ended:
             self.restart()
@@ -483,35 +403,23 @@ class SandboxKernel:
         if self._session is None:
             return
         session, self._session = self._session, None
-        self._run(self._stop(session.output_watch))
-        self._run(self._close(session.writer))
+        self._run(session.close())
 
-    @staticmethod
-    async def _close(writer):
-        """Close our end of the socket now (nothing is left to send)."""
-        writer.transport.abort()
-        with contextlib.suppress(OSError):
-            await writer.wait_closed()
-
-    @staticmethod
-    async def _stop(task):
-        """Cancel ``task`` unless it is done, and wait until it is."""
-        if not task.done():
-            task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+    # -- reading IOPub -------------------------------------------------------------------------
 
     async def _execute_quietly(self, code, timeout):
         """Run ``code`` without recording it; its output is counted and discarded."""
+        self.output_bytes = 0
         message_id = self.client.execute(code, store_history=False, allow_stdin=False,
                                          stop_on_error=False)
-        await self._watch_output(message_id, timeout)
+        await self.watch_output(message_id, timeout)
 
-    async def _watch_output(self, message_id, timeout=None, marks=None):
+    async def watch_output(self, message_id, timeout=None, marks=None):
         """Read IOPub until the execute request ``message_id`` ends, counting its output.
 
         Raises SandboxFailure if the kernel dies, floods its output or runs past ``timeout``
         seconds (None: no time limit; a grading session times each request instead).
-        marks: an ``_OutputMarks`` that a grading session's marks update.
+        marks: the ``_OutputMarks`` of a grading session, which its marks update.
         """
         try:
             await self._read_output(message_id, timeout, marks)
