@@ -31,6 +31,7 @@ from jupyter_client.connect import write_connection_file
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from . import cgroups
 from . import isolation as isolation_module
 from .inside import OUTPUT_MARK_MIME
 
@@ -179,6 +180,8 @@ class SandboxKernel:
         self.socket_dir = None
         self._session = None
         self._sessions_opened = 0
+        self._user = None  # isolation.UidLease of the running sandbox
+        self._groups = None  # cgroups.SandboxGroups of the running sandbox, where available
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -197,23 +200,30 @@ class SandboxKernel:
         write_connection_file(str(connection), transport="ipc", ip=str(runtime / "zmq"),
                               key=secrets.token_hex(16).encode(), shell_port=1, iopub_port=2,
                               stdin_port=3, control_port=4, hb_port=5)
-        isolation_module.prepare_private_dir(workspace)
-        isolation_module.prepare_private_dir(runtime)
+        # Its own user and cgroups: gradings running at once do not share their bounds.
+        self._user = isolation_module.UidLease()
+        self._groups = cgroups.SandboxGroups(self.limits) if self.isolation.is_security_boundary \
+            else None
+        isolation_module.prepare_private_dir(workspace, self._user.uid)
+        isolation_module.prepare_private_dir(runtime, self._user.uid)
         command = isolation_module.kernel_command(self.isolation, harness, workspace, runtime,
-                                                  self.socket_dir, connection,
-                                                  self.limits.tmp_bytes)
+                                                  self.socket_dir, connection, self.limits,
+                                                  self._user.uid)
         log = open(self._root / "kernel.log", "wb")
         self.process = subprocess.Popen(
             command, env=isolation_module.kernel_environment(self.isolation, harness, workspace),
             cwd=workspace, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-            preexec_fn=isolation_module.rlimit_setter(self.limits))
+            preexec_fn=isolation_module.rlimit_setter(self.limits, self._user.uid, self._groups))
         log.close()
+        if self._groups is not None:
+            self._groups.watch(self.process)
         self.client = _SandboxClient()
         self.client.load_connection_file(str(connection))
         self.client.process = self.process
         self.client.start_channels()
         try:
             self._run(self.client.wait_for_ready(timeout=START_SECONDS))
+            isolation_module.seal_runtime_dir(runtime)
             self._run(self._execute_quietly(BOOTSTRAP, START_SECONDS))
         except (RuntimeError, SandboxFailure) as error:
             log_tail = (self._root / "kernel.log").read_text(errors="replace")[-2000:]
@@ -262,6 +272,12 @@ class SandboxKernel:
             except ProcessLookupError:
                 pass
             self.process.wait()
+        if self._groups is not None:
+            self._groups.close()
+            self._groups = None
+        if self._user is not None:
+            self._user.release()
+            self._user = None
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None
@@ -348,6 +364,8 @@ class SandboxKernel:
                 self.process.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 pass
+        if self._groups is not None and self._groups.check():
+            return self._groups.exceeded
         return _describe_death(self.process.poll() if self.process else None, self.limits)
 
     def count_output(self, content):
