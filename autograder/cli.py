@@ -47,12 +47,15 @@ def autograde(args):
 
 
 def doctor(args):
-    """Say which isolation student code gets here, and why."""
-    from .sandbox.isolation import detect
+    """Say which isolation student code gets here, which bounds keep gradings apart, and why."""
+    from .sandbox.isolation import bounds, detect
 
     isolation = detect()
     print(f"sandbox: {isolation.mode}")
     print(f"why:     {isolation.reason}")
+    print("bounds that keep gradings running at once apart:")
+    for bound, holds, why in bounds(isolation):
+        print(f"  {'yes' if holds else 'no ':3}  {bound}: {why}")
     if not isolation.is_security_boundary:
         print("warning: the fallback is a separate process with resource limits and a scrubbed "
               "environment, NOT a security boundary: student code can read the course files. "

@@ -18,6 +18,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict
 
 from .course import restore_grade_cells
+from .fitted_limits import limits_for
 from .pipeline import FALLBACK_NOTE, grade_notebook, read_notebook, refuse_notebook
 from .sandbox.limits import Limits
 
@@ -84,9 +85,10 @@ class GradingJob:
 
 
 def assignment_limits_for(assignment, overrides):
-    """The ``Limits`` of ``assignment``: the defaults with ``overrides`` ({assignment: {name:
-    value}}, from ``nbgrader_config.py``) applied."""
-    return Limits().with_overrides(overrides.get(assignment, {}))
+    """The ``Limits`` of ``assignment``: the defaults, its limits fitted to the reference
+    (``autograder.fitted_limits``), then ``overrides`` ({assignment: {name: value}}, from
+    ``nbgrader_config.py``)."""
+    return limits_for(assignment, overrides.get(assignment, {}))
 
 
 def _source_folder(course, assignment):

@@ -58,7 +58,8 @@ def detect():
     if result.returncode != 0:
         return Isolation("fallback", f"bwrap cannot create namespaces here: "
                                      f"{result.stderr.strip() or result.returncode}")
-    who = ("PID and network namespaces; student code runs as nobody" if os.geteuid() == 0
+    who = ("PID and network namespaces; student code runs as an unprivileged user of its own"
+           if os.geteuid() == 0
            else "user, PID and network namespaces")
     return Isolation("bubblewrap", f"{bwrap} works ({who})")
 
@@ -246,3 +247,31 @@ def seal_runtime_dir(path):
         for name in [path, *path.glob("*.json")]:
             os.lchown(name, 0, 0)
             os.chmod(name, 0o755 if name == path else 0o644)
+
+
+def bounds(isolation):
+    """[(bound, holds, why)]: what keeps gradings that share this machine apart."""
+    from . import cgroups
+
+    boundary = isolation.is_security_boundary
+    root = os.geteuid() == 0
+    found = [("a user of its own per sandbox", root and boundary,
+              f"running as root: users {SANDBOX_UIDS.start}-{SANDBOX_UIDS.stop - 1}, one per "
+              f"sandbox running at once" if root and boundary else
+              "every sandbox runs as this user (not root, or the fallback), and gradings at "
+              "once share its process limit (RLIMIT_NPROC)"),
+             ("home and /tmp in memory, of bounded size", boundary,
+              "bubblewrap mounts both as size-limited tmpfs" if boundary else
+              "the fallback's home is a folder on this disk, limited per file only")]
+    support = cgroups.detect()
+    for controller, bound in (("memory", "memory of the whole sandbox"),
+                              ("pids", "processes and threads of the whole sandbox"),
+                              ("cpu", "a fair CPU share per sandbox")):
+        if not boundary:
+            found.append((bound, False, "cgroups are used only with bubblewrap"))
+        elif controller in support.bases:
+            found.append((bound, True, f"cgroup v{support.versions[controller]} "
+                                       f"{controller} controller at {support.bases[controller]}"))
+        else:
+            found.append((bound, False, f"no cgroup: {support.missing[controller]}"))
+    return found

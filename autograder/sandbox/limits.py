@@ -15,6 +15,7 @@ class Limits:
     """
 
     cell_seconds: float = 120.0  # wall time for one notebook cell
+    cell_seconds_by_id: tuple = ()  # ((grade_id, seconds), ...): cells with a limit of their own
     notebook_seconds: float = 900.0  # wall time for all cells of the notebook together
     call_seconds: float = 30.0  # wall time for one call that a grader makes into student code
     exercise_seconds: float = 120.0  # wall time for all calls of one exercise together
@@ -35,4 +36,15 @@ class Limits:
         unknown = sorted(set(overrides) - known)
         if unknown:
             raise ValueError(f"unknown limit(s) {unknown}; known limits are {sorted(known)}")
+        if "cell_seconds_by_id" in overrides:
+            pairs = overrides["cell_seconds_by_id"]
+            pairs = pairs.items() if isinstance(pairs, dict) else pairs
+            overrides = {**overrides, "cell_seconds_by_id": tuple(
+                (str(grade_id), float(seconds)) for grade_id, seconds in pairs)}
         return replace(self, **overrides)
+
+    def seconds_for_cell(self, cell):
+        """The wall-time limit of notebook ``cell``: its own (by nbgrader grade_id), if it has
+        one, else ``cell_seconds``."""
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        return dict(self.cell_seconds_by_id).get(grade_id, self.cell_seconds)
