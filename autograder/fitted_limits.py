@@ -7,7 +7,7 @@ function waits out minutes: in every self-check and demo cell that calls it, and
 grader call. Here the reference notebook of each assignment is graded once in the sandbox,
 timing every cell, every call into the student's code and every exercise, and each limit is
 set to a multiple of what the reference needed, never below a floor (a slower laptop or a
-slower honest solution still passes). A cell's own limit is keyed by its nbgrader ``grade_id``.
+slower honest solution still passes) and never above the default. A cell's own limit is keyed by its nbgrader ``grade_id``.
 
 The limits are stored in ``autograder/graders/limits.json``, beside the graders and outside
 ``source/`` (nbgrader would copy anything there into the release); ``nbgrader_config.py``
@@ -25,8 +25,8 @@ from .sandbox.limits import Limits
 
 STORE = Path(__file__).with_name("graders") / "limits.json"
 # (multiple of the reference's time, floor in seconds) of each limit
-CELL = (10, 5.0)
-CALL = (10, 5.0)
+CELL = (10, 3.0)
+CALL = (10, 3.0)
 EXERCISE = (5, 20.0)
 NOTEBOOK = (4, 120.0)
 
@@ -48,20 +48,25 @@ def limits_for(assignment, overrides=None, store=STORE):
     return Limits().with_overrides(stored(assignment, store)).with_overrides(overrides)
 
 
-def _fit(seconds, rule):
+def _fit(seconds, rule, ceiling):
+    """``seconds`` times the rule's multiple, at least its floor, at most ``ceiling`` (the
+    default limit, which fits every assignment)."""
     multiple, floor = rule
-    return round(max(floor, multiple * seconds), 1)
+    return round(min(ceiling, max(floor, multiple * seconds)), 1)
 
 
 def fit(timings):
     """Limits ({name: value}) from the reference's ``timings``: {"cells": {grade_id: s},
     "calls": [s], "exercises": [s], "notebook": s}."""
-    cells = {grade_id: _fit(seconds, CELL) for grade_id, seconds in timings["cells"].items()}
+    default = Limits()
+    cells = {grade_id: _fit(seconds, CELL, default.cell_seconds)
+             for grade_id, seconds in timings["cells"].items()}
     return {"cell_seconds": max(cells.values(), default=CELL[1]),
             "cell_seconds_by_id": sorted(cells.items()),
-            "call_seconds": _fit(max(timings["calls"], default=0.0), CALL),
-            "exercise_seconds": _fit(max(timings["exercises"], default=0.0), EXERCISE),
-            "notebook_seconds": _fit(timings["notebook"], NOTEBOOK)}
+            "call_seconds": _fit(max(timings["calls"], default=0.0), CALL, default.call_seconds),
+            "exercise_seconds": _fit(max(timings["exercises"], default=0.0), EXERCISE,
+                                     default.exercise_seconds),
+            "notebook_seconds": _fit(timings["notebook"], NOTEBOOK, default.notebook_seconds)}
 
 
 @contextlib.contextmanager
@@ -88,6 +93,7 @@ def time_reference(course, assignment):
     its timings (see ``fit``) and its report."""
     import nbformat
 
+    from .course import restore_grade_cells
     from .example_class import filled_notebook, solution_code
     from .pipeline import grade_notebook
     from .sandbox.kernel import SandboxKernel
@@ -96,7 +102,8 @@ def time_reference(course, assignment):
     source_path = next((course / "source" / assignment).glob("*.ipynb"))
     source = nbformat.read(source_path, as_version=4)
     release = nbformat.read(course / "release" / assignment / source_path.name, as_version=4)
-    notebook = filled_notebook(release, source, lambda exercise, cell: solution_code(cell))
+    notebook = restore_grade_cells(  # as nbgrader autograde does: hidden tests back in
+        filled_notebook(release, source, lambda exercise, cell: solution_code(cell)), source)
     cells, calls, exercises = {}, [], defaultdict(float)
 
     def cell_ran(kernel, args, seconds):

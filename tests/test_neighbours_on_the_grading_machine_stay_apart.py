@@ -5,6 +5,7 @@ grading machine's disk does not fill.
 """
 import os
 import tempfile
+import textwrap
 import threading
 
 import nbformat
@@ -17,20 +18,18 @@ from class_grading import gradebook_scores, run_autograde
 from example_submissions import ASSIGNMENT, NOTEBOOK
 
 SANDBOX_MEMORY = 2 * 2**30
+# Each attack fires in one hidden check only (predict with plain floats), so that the notebook's
+# own cells, which call predict with tensors, run as the reference's do.
 ATTACKS = {
-    "fork_bomb": '''
-import os
-def predict(x, w, b):
+    "fork_bomb": """
     while True:
         try:
             os.fork()
         except OSError:
             pass
-''',
+""",
     # four children of 700 MiB each: every one within RLIMIT_AS, together past the sandbox's 2 GiB
-    "memory_hog": '''
-import os, time
-def predict(x, w, b):
+    "memory_hog": """
     for _ in range(4):
         if os.fork() == 0:
             block = bytearray(700 * 2**20)
@@ -39,17 +38,29 @@ def predict(x, w, b):
             time.sleep(120)
             os._exit(0)
     time.sleep(120)
-''',
-    "disk_filler": '''
-import os
-def predict(x, w, b):
+""",
+    "disk_filler": """
     chunk = b"x" * 2**20
     for n in range(10**6):
         with open(os.path.expanduser(f"~/fill{n}.bin"), "wb") as out:
             for _ in range(32):
                 out.write(chunk)
-''',
+""",
 }
+ATTACK_IN_PREDICT = """import os, time
+def predict(x, w, b):
+    if isinstance(w, float):
+{attack}
+    return w * x + b
+"""
+
+
+def attacking_predict(attack):
+    """The reference's predict, with ``attack`` run first when w is a plain float."""
+    return ATTACK_IN_PREDICT.format(
+        attack=textwrap.indent(textwrap.dedent(attack).strip("\n"), " " * 8))
+
+
 BOUND_NAMED = {"fork_bomb": "sandbox process limit", "memory_hog": "sandbox memory limit",
                "disk_filler": "No space left on device"}
 
@@ -104,7 +115,8 @@ def graded_neighbours(tmp_path_factory):
     students = {"honest": None, **ATTACKS}
     for student, attack in students.items():
         notebook = filled_notebook(release, source, lambda exercise, cell, attack=attack: (
-            attack if attack and exercise == "predict" else solution_code(cell)))
+            attacking_predict(attack) if attack and exercise == "predict"
+            else solution_code(cell)))
         target = course / "submitted" / student / ASSIGNMENT / NOTEBOOK
         target.parent.mkdir(parents=True)
         nbformat.write(notebook, target)
@@ -131,7 +143,8 @@ def test_the_honest_classmate_keeps_full_marks(graded_neighbours):
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_an_attack_costs_its_exercise_with_the_bound_named(graded_neighbours, attack):
     course = graded_neighbours["course"]
-    assert gradebook_scores(course, ASSIGNMENT)[attack]["grade_predict"][0] == 0
+    score, maximum = gradebook_scores(course, ASSIGNMENT)[attack]["grade_predict"]
+    assert score < maximum
     assert BOUND_NAMED[attack] in grade_cell_text(course, attack, "grade_predict")
 
 

@@ -5,6 +5,7 @@ outcome is what ``grade_submission`` returned or an ``Exception`` saying why it 
 A job never makes a pool fail: a worker that dies costs only the job it was grading.
 """
 import multiprocessing
+import os
 import queue
 import signal
 import sys
@@ -20,10 +21,17 @@ class WorkerDied(Exception):
 
 
 def _serve(tasks, results):
-    """A local worker: grade jobs until told to stop. Ctrl-C is the parent's to handle; on
+    """A local worker: grade jobs until told to stop. Ctrl-C is the parent's to handle (a
+    process group of its own keeps the terminal's from the worker and its sandboxes); on
     SIGTERM the sandbox being graded is closed on the way out (``grade_notebook``'s finally)."""
+    os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    def stop(*_):
+        results.cancel_join_thread()  # the parent reads no more: do not wait at exit for it
+        sys.exit(143)
+
+    signal.signal(signal.SIGTERM, stop)
     process = multiprocessing.current_process().pid
     while (item := tasks.get()) is not None:
         task, job = item
@@ -89,10 +97,14 @@ class LocalPool:
         self._join()
 
     def terminate(self):
-        """Stop now: every worker closes the sandbox it is grading in, and exits."""
+        """Stop now: every worker closes the sandbox it is grading in, and exits. Jobs still
+        queued are dropped (else this process would wait at exit to hand them over)."""
         for process in self._processes.values():
             process.terminate()
         self._join()
+        for channel in (self._tasks, self._results):
+            channel.cancel_join_thread()
+            channel.close()
 
     def _join(self):
         for process in self._processes.values():

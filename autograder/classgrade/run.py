@@ -17,6 +17,7 @@ from nbgrader.apps.autogradeapp import AutogradeApp
 from nbgrader.converters import NbGraderException
 from tqdm import tqdm
 
+from ..sandbox.isolation import detect
 from .converter import ClassAutograde
 from .ledger import Ledger, submission_checksum
 from .pools import DaskPool, LocalPool
@@ -159,6 +160,11 @@ def autograde_class(assignment, jobs=None, scheduler=None, students=(), force=Fa
         except Exception as error:  # noqa: BLE001 (e.g. no scheduler at that address)
             print(f"autograder autograde: cannot start the workers: {error}", file=sys.stderr)
             return 1
+        isolation = detect()
+        if not scheduler and not isolation.is_security_boundary:
+            print(f"warning: sandbox: fallback mode ({isolation.reason}): not a security "
+                  f"boundary, and gradings running at once are not kept apart "
+                  f"(autograder doctor)", file=sys.stderr)
         print(f"Grading {len(to_grade)} submission(s) of {assignment} on {pool.description}"
               + (f" ({len(skipped)} already graded)" if skipped else ""), file=sys.stderr)
         with _StopRequest() as stop, tqdm(total=len(to_grade), unit="submission",
