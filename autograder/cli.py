@@ -1,6 +1,7 @@
 """``autograder``: check a notebook, report the sandbox, take and manage quizzes.
 
     autograder check NOTEBOOK [--json]   grade a notebook exactly as nbgrader autograde does
+    autograder autograde ASSIGNMENT      grade a class in parallel (in the course folder)
     autograder doctor                    which sandbox this machine gives student code, and why
     autograder quiz ...                  quiz banks: lint, take, check, build, export
 """
@@ -40,13 +41,24 @@ def check(args):
     return 0
 
 
+def autograde(args):
+    """Grade every submission of an assignment, N at a time, as nbgrader autograde would."""
+    from .classgrade.run import autograde_class
+
+    return autograde_class(args.assignment, args.jobs, args.scheduler, args.student,
+                           args.force, args.log_level)
+
+
 def doctor(args):
-    """Say which isolation student code gets here, and why."""
-    from .sandbox.isolation import detect
+    """Say which isolation student code gets here, which bounds keep gradings apart, and why."""
+    from .sandbox.isolation import bounds, detect
 
     isolation = detect()
     print(f"sandbox: {isolation.mode}")
     print(f"why:     {isolation.reason}")
+    print("bounds that keep gradings running at once apart:")
+    for bound, holds, why in bounds(isolation):
+        print(f"  {'yes' if holds else 'no ':3}  {bound}: {why}")
     if not isolation.is_security_boundary:
         print("warning: the fallback is a separate process with resource limits and a scrubbed "
               "environment, NOT a security boundary: student code can read the course files. "
@@ -61,6 +73,20 @@ def build_parser():
     check_parser.add_argument("notebook", help="path to the .ipynb file")
     check_parser.add_argument("--json", action="store_true", help="print a JSON report")
     check_parser.set_defaults(func=check)
+    class_parser = commands.add_parser(
+        "autograde", help="grade a class in parallel, resumably (run in the course folder)")
+    class_parser.add_argument("assignment")
+    class_parser.add_argument("--jobs", "-j", type=int, default=None,
+                              help="submissions graded at once (default: the number of cores)")
+    class_parser.add_argument("--scheduler", metavar="ADDRESS",
+                              help="grade on the Dask cluster at tcp://HOST:PORT")
+    class_parser.add_argument("--student", action="append", default=[], metavar="ID",
+                              help="grade only this student (repeatable)")
+    class_parser.add_argument("--force", action="store_true",
+                              help="regrade submissions that are graded already")
+    class_parser.add_argument("--log-level", default="ERROR",
+                              help="nbgrader's log level (default: ERROR)")
+    class_parser.set_defaults(func=autograde)
     doctor_parser = commands.add_parser("doctor", help="which sandbox is in use, and why")
     doctor_parser.set_defaults(func=doctor)
     add_quiz_commands(commands)

@@ -12,7 +12,6 @@ from pathlib import Path
 from traitlets.config.loader import PyFileConfigLoader
 
 from .notebooks import read_notebook
-from .sandbox.limits import Limits
 
 
 def course_root():
@@ -97,4 +96,6 @@ def assignment_limits(assignment, root=None):
     if (root / "nbgrader_config.py").exists():
         config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
         overrides = dict(config.SandboxedGrading.get("assignment_limits", {})).get(assignment, {})
-    return Limits().with_overrides(overrides)
+    from .fitted_limits import limits_for
+
+    return limits_for(assignment, overrides)

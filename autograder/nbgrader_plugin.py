@@ -10,6 +10,7 @@ the target of a linked file into ``autograded/`` (and from there into the feedba
 to ``source/``, ``solutions/`` or a classmate's notebook would hand it to the student's code.
 """
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.coursedir import CourseDirectory
@@ -17,6 +18,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict
 
 from .course import restore_grade_cells
+from .fitted_limits import limits_for
 from .notebooks import read_notebook
 from .pipeline import FALLBACK_NOTE, grade_notebook, refuse_notebook
 from .sandbox.limits import Limits
@@ -36,30 +38,60 @@ class SandboxedGrading(NbGraderPreprocessor):
     _fallback_announced = False  # the fallback warning is given once per nbgrader run
 
     def preprocess(self, nb, resources):
+        job = self.prepare(nb, resources)
+        report = refuse_notebook(nb, job.name, job.refusal) if job.refusal else grade_notebook(
+            nb, job.name, job.files_dir, job.limits, assignment=job.assignment)
+        self.log_report(job.name, report.notes, report.points, report.points_possible)
+        return nb, resources
+
+    def prepare(self, nb, resources):
+        """What grading this notebook needs (the trusted side's part before any student code
+        runs): its limits, the folder its files come from (copies of links removed), or why it
+        must not run at all."""
         assignment = resources["nbgrader"]["assignment"]
-        limits = Limits().with_overrides(self.assignment_limits.get(assignment, {}))
+        limits = assignment_limits_for(assignment, self.assignment_limits)
         name = f"{assignment}/{resources['nbgrader']['notebook']}"
         course = CourseDirectory(config=self.config)
         submitted = Path(course.format_path(course.submitted_directory,
                                             resources["nbgrader"]["student"], assignment))
         notebook_path = submitted / f"{resources['nbgrader']['notebook']}.ipynb"
+        files_dir = Path(resources["metadata"]["path"])
         if _through_a_link(course.format_path(course.submitted_directory, ".", "."),
                            notebook_path):
-            report = refuse_notebook(nb, name, LINKED_NOTEBOOK)
-        else:
-            _remove_copies_of_links(submitted, Path(resources["metadata"]["path"]),
-                                    _source_folder(course, assignment))
-            report = grade_notebook(nb, name, resources["metadata"]["path"], limits,
-                                    assignment=assignment)
-        for note in report.notes:
+            return GradingJob(assignment, name, limits, files_dir, LINKED_NOTEBOOK)
+        _remove_copies_of_links(submitted, files_dir, _source_folder(course, assignment))
+        return GradingJob(assignment, name, limits, files_dir)
+
+    def log_report(self, name, notes, points, points_possible):
+        """Log a graded notebook's notes (the fallback warning once per run) and its score."""
+        for note in notes:
             if note.startswith(FALLBACK_NOTE):
                 if not SandboxedGrading._fallback_announced:
                     self.log.warning("%s (every notebook of this run)", note)
                 SandboxedGrading._fallback_announced = True
             else:
                 self.log.warning("%s: %s", name, note)
-        self.log.info("%s: %g / %g points", name, report.points, report.points_possible)
-        return nb, resources
+        self.log.info("%s: %g / %g points", name, points, points_possible)
+
+
+@dataclass(frozen=True)
+class GradingJob:
+    """One notebook to grade: its assignment (whose grader module scores it), its name
+    ("assignment/notebook"), ``Limits``, the folder whose files the student's code may read,
+    and ``refusal``: why it must not run ("" if it may)."""
+
+    assignment: str
+    name: str
+    limits: Limits
+    files_dir: Path
+    refusal: str = ""
+
+
+def assignment_limits_for(assignment, overrides):
+    """The ``Limits`` of ``assignment``: the defaults, its limits fitted to the reference
+    (``autograder.fitted_limits``), then ``overrides`` ({assignment: {name: value}}, from
+    ``nbgrader_config.py``)."""
+    return limits_for(assignment, overrides.get(assignment, {}))
 
 
 def _source_folder(course, assignment):

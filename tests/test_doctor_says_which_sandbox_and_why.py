@@ -38,3 +38,13 @@ def test_bubblewrap_is_named_when_it_works():
     assert f"sandbox: {isolation.mode}" in text and isolation.reason in text
     if isolation.mode == "bubblewrap":
         assert shutil.which("bwrap") in text and "NOT a security boundary" not in text
+
+
+def test_doctor_says_which_bounds_keep_gradings_apart_and_why():
+    from autograder.sandbox.isolation import bounds
+
+    text = doctor(DLBIO_SANDBOX=None)
+    for bound, holds, why in bounds(detect()):
+        assert f"{'yes' if holds else 'no '}  {bound}: {why}" in text
+    fallback = doctor(DLBIO_SANDBOX="fallback")
+    assert "no   memory of the whole sandbox: cgroups are used only with bubblewrap" in fallback

@@ -1,10 +1,13 @@
 """How a sandboxed kernel is started: bubblewrap where it works, a weaker fallback elsewhere.
 
-bubblewrap gives the kernel a read-only system, a private home and /tmp, no network, and its own
-PID namespace (every process it starts dies with it). The course folder, ``source/``,
-``solutions/`` and the graders are simply not mounted. Resource limits are rlimits set before
-the kernel starts, under a dedicated unprivileged user when we run as root.
+bubblewrap gives the kernel a read-only system, a private home and /tmp (both in memory, each
+of a bounded size), no network, and its own PID namespace (every process it starts dies with
+it). The course folder, ``source/``, ``solutions/`` and the graders are simply not mounted.
+Resource limits are rlimits set before the kernel starts, under an unprivileged user of its
+own when we run as root (so that gradings running at once do not share a process limit), and,
+where the machine offers them, cgroups of the whole sandbox (``cgroups.py``).
 """
+import fcntl
 import functools
 import importlib.util
 import os
@@ -15,8 +18,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-SANDBOX_UID = 65534  # "nobody": rlimits on processes only hold for an unprivileged user
+# Unprivileged users with no account and no file on the host, one per sandbox running at once:
+# rlimits on processes only hold for an unprivileged user, and count all of that user's tasks.
+SANDBOX_UIDS = range(0x70000000, 0x70000000 + 4096)
+UID_LOCKS = Path("/run/dlbio-sandbox-uids")
 HOME = "/home/student"
+HOME_SEED = "/opt/dlbio-home"  # the files the home starts with, read-only, copied in at start
 HARNESS = "/opt/dlbio"
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
 TRUSTED_PACKAGES = ("solutions", "autograder")
@@ -51,7 +58,8 @@ def detect():
     if result.returncode != 0:
         return Isolation("fallback", f"bwrap cannot create namespaces here: "
                                      f"{result.stderr.strip() or result.returncode}")
-    who = ("PID and network namespaces; student code runs as nobody" if os.geteuid() == 0
+    who = ("PID and network namespaces; student code runs as an unprivileged user of its own"
+           if os.geteuid() == 0
            else "user, PID and network namespaces")
     return Isolation("bubblewrap", f"{bwrap} works ({who})")
 
@@ -80,15 +88,50 @@ def trusted_package_dirs(prefixes):
     return sorted(folders)
 
 
+class UidLease:
+    """A sandbox user of its own for one sandbox (as root), held until ``release``.
+
+    Leases are locks on files in a root-only folder, so gradings in different processes (two
+    ``nbgrader autograde`` at once, class-grading workers) never share a user; a crashed
+    grader's locks go with it. Not root: the grader's own user (nothing else can be had).
+    """
+
+    def __init__(self):
+        self._lock = None
+        if os.geteuid() != 0:
+            self.uid = os.geteuid()
+            return
+        UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+        for uid in SANDBOX_UIDS:
+            lock = open(UID_LOCKS / f"{uid}.lock", "a")
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                lock.close()
+                continue
+            if not _processes_of(uid):  # a sandbox of an older kit, or a crashed grader's
+                self._lock, self.uid = lock, uid
+                return
+            lock.close()
+        raise RuntimeError(f"all {len(SANDBOX_UIDS)} sandbox users are in use")
+
+    def release(self):
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+
 def kernel_command(isolation, harness_dir, workspace, runtime_dir, socket_dir, connection_file,
-                   tmp_bytes=256 * 1024**2):
+                   limits, uid):
     """The argv that starts an ipykernel for student code.
 
     harness_dir: holds ``dlbio_inside.py`` and ``lib/`` (the student-visible course data layer);
-    workspace: the private home and working directory; runtime_dir: connection file and IPC
-    sockets, mounted at the same path inside so both sides can name the sockets alike;
-    socket_dir: where the grader listens for the grading session, mounted read-only at the same
-    path; tmp_bytes: the size of the private /tmp, which lives in memory.
+    workspace: the files the private home starts with (the home itself lives in memory, of
+    their size plus ``limits.home_bytes``; in the fallback, the home itself); runtime_dir:
+    connection file and IPC sockets, mounted at the same path inside so both sides can name the
+    sockets alike; socket_dir: where the grader listens for the grading session, mounted
+    read-only at the same path; limits: ``Limits`` (sizes of the home and /tmp); uid: the
+    sandbox user (as root).
     """
     python = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file),
               "--HistoryManager.hist_file=:memory:"]
@@ -101,11 +144,14 @@ def kernel_command(isolation, harness_dir, workspace, runtime_dir, socket_dir, c
         elif os.path.isdir(path):
             mounts += ["--ro-bind", path, path]
     mounts += ["--proc", "/proc", "--dev", "/dev",
-               "--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
+               "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
+    home_bytes = limits.home_bytes + _size_of(workspace)
     python_prefixes = python_prefixes_of_this_interpreter()
     binds = [("--ro-bind", prefix, prefix) for prefix in sorted(python_prefixes)]
     binds += [("--tmpfs", None, folder) for folder in trusted_package_dirs(python_prefixes)]
-    binds += [("--bind", str(workspace), HOME), ("--ro-bind", str(harness_dir), HARNESS),
+    binds += [("--ro-bind", str(workspace), HOME_SEED),
+              (["--perms", "0777", "--size", str(home_bytes), "--tmpfs"], None, HOME),
+              ("--ro-bind", str(harness_dir), HARNESS),
               ("--bind", str(runtime_dir), str(runtime_dir)),
               ("--ro-bind", str(socket_dir), str(socket_dir))]
     for option, source, destination in binds:
@@ -113,14 +159,23 @@ def kernel_command(isolation, harness_dir, workspace, runtime_dir, socket_dir, c
         for parent in reversed(Path(destination).parents[:-1]):
             if str(parent) != "/tmp":
                 mounts += ["--perms", "0755", "--dir", str(parent)]
-        mounts += [option, *([source] if source else []), destination]
+        mounts += [*([option] if isinstance(option, str) else option),
+                   *([source] if source else []), destination]
     mounts += ["--chdir", HOME]
     drop_user = []
     if os.geteuid() == 0:
         drop_user = [shutil.which("setpriv") or "/usr/bin/setpriv",
-                     f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}", "--clear-groups",
+                     f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                      "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
-    return [shutil.which("bwrap"), *_namespace_args(), *mounts, "--", *drop_user, *python]
+    seed_home = ["/bin/sh", "-c", f'cp -R {HOME_SEED}/. {HOME}/ && exec "$0" "$@"']
+    return [shutil.which("bwrap"), *_namespace_args(), *mounts, "--", *drop_user, *seed_home,
+            *python]
+
+
+def _size_of(folder):
+    """Bytes of the regular files under ``folder``."""
+    return sum(path.stat().st_size for path in Path(folder).rglob("*")
+               if path.is_file() and not path.is_symlink())
 
 
 def kernel_environment(isolation, harness_dir, workspace):
@@ -140,12 +195,13 @@ def kernel_environment(isolation, harness_dir, workspace):
     }
 
 
-def prepare_private_dir(path):
-    """Let the sandbox user own a folder it must write to (workspace, runtime sockets)."""
+def prepare_private_dir(path, uid):
+    """Let the sandbox user ``uid`` own a folder it must read or write (workspace, runtime
+    sockets)."""
     if os.geteuid() == 0:
         for root, dirs, files in os.walk(path):
             for name in [root, *(os.path.join(root, entry) for entry in dirs + files)]:
-                os.lchown(name, SANDBOX_UID, SANDBOX_UID)
+                os.lchown(name, uid, uid)
     else:
         os.chmod(path, 0o700)
 
@@ -164,12 +220,16 @@ def _processes_of(uid):
     return count
 
 
-def rlimit_setter(limits):
-    """A ``preexec_fn`` that applies ``limits`` to the kernel (and so to all its children)."""
-    uid = SANDBOX_UID if os.geteuid() == 0 else os.geteuid()
+def rlimit_setter(limits, uid, groups=None):
+    """A ``preexec_fn`` that puts the kernel into its cgroups (``groups``, a ``SandboxGroups``)
+    and applies ``limits`` to it (and so to all its children); uid: the sandbox user."""
     processes = limits.processes + _processes_of(uid)
+    if groups is not None and "pids" in groups.folders:
+        processes += 8  # the cgroup's process limit is met first, so the bound is named
 
     def apply():
+        if groups is not None:
+            groups.join()
         for name, value in ((resource.RLIMIT_AS, limits.memory_bytes),
                             (resource.RLIMIT_CPU, limits.cpu_seconds),
                             (resource.RLIMIT_FSIZE, limits.file_bytes),
@@ -178,3 +238,40 @@ def rlimit_setter(limits):
             resource.setrlimit(name, (value, value))
 
     return apply
+
+
+def seal_runtime_dir(path):
+    """Once the kernel has bound its sockets: the sandbox user may no longer create files in
+    the runtime folder (it is on the host's disk), nor write to the connection file."""
+    if os.geteuid() == 0:
+        for name in [path, *path.glob("*.json")]:
+            os.lchown(name, 0, 0)
+            os.chmod(name, 0o755 if name == path else 0o644)
+
+
+def bounds(isolation):
+    """[(bound, holds, why)]: what keeps gradings that share this machine apart."""
+    from . import cgroups
+
+    boundary = isolation.is_security_boundary
+    root = os.geteuid() == 0
+    found = [("a user of its own per sandbox", root and boundary,
+              f"running as root: users {SANDBOX_UIDS.start}-{SANDBOX_UIDS.stop - 1}, one per "
+              f"sandbox running at once" if root and boundary else
+              "every sandbox runs as this user (not root, or the fallback), and gradings at "
+              "once share its process limit (RLIMIT_NPROC)"),
+             ("home and /tmp in memory, of bounded size", boundary,
+              "bubblewrap mounts both as size-limited tmpfs" if boundary else
+              "the fallback's home is a folder on this disk, limited per file only")]
+    support = cgroups.detect()
+    for controller, bound in (("memory", "memory of the whole sandbox"),
+                              ("pids", "processes and threads of the whole sandbox"),
+                              ("cpu", "a fair CPU share per sandbox")):
+        if not boundary:
+            found.append((bound, False, "cgroups are used only with bubblewrap"))
+        elif controller in support.bases:
+            found.append((bound, True, f"cgroup v{support.versions[controller]} "
+                                       f"{controller} controller at {support.bases[controller]}"))
+        else:
+            found.append((bound, False, f"no cgroup: {support.missing[controller]}"))
+    return found

@@ -1,0 +1,46 @@
+"""Limits fitted to the reference notebook: a multiple of what it needed, never under a floor;
+a cell's own limit by its grade_id; ``nbgrader_config.py`` still has the last word."""
+import json
+
+import nbformat
+
+from autograder.fitted_limits import CALL, CELL, EXERCISE, NOTEBOOK, fit, limits_for
+from autograder.sandbox.limits import Limits
+
+TIMINGS = {"cells": {"setup": 2.0, "predict_selfcheck": 0.01, "train": 3.0},
+           "calls": [0.001, 0.4], "exercises": [0.5, 9.0], "notebook": 40.0}
+
+
+def cell(grade_id):
+    code = nbformat.v4.new_code_cell("pass")
+    code.metadata["nbgrader"] = {"grade_id": grade_id}
+    return code
+
+
+def test_each_limit_is_a_multiple_of_the_reference_with_a_floor():
+    limits = fit(TIMINGS)
+    assert dict(limits["cell_seconds_by_id"]) == {
+        "setup": CELL[0] * 2.0, "predict_selfcheck": CELL[1], "train": CELL[0] * 3.0}
+    assert limits["cell_seconds"] == CELL[0] * 3.0
+    assert fit({**TIMINGS, "cells": {"train": 1e4}})["cell_seconds"] == Limits().cell_seconds
+    assert limits["call_seconds"] == max(CALL[1], CALL[0] * 0.4)
+    assert limits["exercise_seconds"] == max(EXERCISE[1], EXERCISE[0] * 9.0)
+    assert limits["notebook_seconds"] == max(NOTEBOOK[1], NOTEBOOK[0] * 40.0)
+
+
+def test_a_quick_self_check_gets_the_floor_and_an_unknown_cell_the_slowest(tmp_path):
+    store = tmp_path / "limits.json"
+    store.write_text(json.dumps({"01_x": fit(TIMINGS)}))
+    limits = limits_for("01_x", store=store)
+    assert limits.seconds_for_cell(cell("predict_selfcheck")) == CELL[1]
+    assert limits.seconds_for_cell(cell("a cell the student added")) == limits.cell_seconds
+    assert limits_for("02_without_fitted_limits", store=store) == Limits()
+
+
+def test_the_course_config_overrides_the_fitted_limits(tmp_path):
+    store = tmp_path / "limits.json"
+    store.write_text(json.dumps({"01_x": fit(TIMINGS)}))
+    limits = limits_for("01_x", {"cell_seconds": 180, "call_seconds": 60}, store=store)
+    assert limits.seconds_for_cell(cell("predict_selfcheck")) == 180
+    assert limits.call_seconds == 60
+    assert limits.exercise_seconds == fit(TIMINGS)["exercise_seconds"]
