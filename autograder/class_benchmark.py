@@ -46,7 +46,8 @@ def class_submissions(course, assignment):
     students = {"honest_1": with_code({}), "honest_2": with_code({}),
                 "untouched": nbformat.from_dict(release)}
     for number, mistake in enumerate(
-            (mistake for mistakes in mistakes_of(assignment).values() for mistake in mistakes), 1):
+            (mistake for mistakes in mistakes_of(assignment, source).values()
+             for mistake in mistakes), 1):
         students[f"mistake_{number:02d}_{mistake.exercise}"] = with_code(
             {mistake.exercise: mistake.code.strip() + "\n"})
     return students, source_path.name
