@@ -485,15 +485,18 @@ def _dnacnn_mistakes(state, x, pool_size, flatten="filters"):
 
 def _flatten_order(got, state, x, pool_size):
     """The order in which the student's CNN flattens its pooled maps: "positions" when its
-    outputs (right or typically wrong) are those of a positions-first flatten, else "filters".
-    The reference weights were loaded by shape, so the Linear layer's weights meet the
-    features in the student's order, and the expected outputs must follow that order."""
-    positions_first = [_reference_forward(state, x, pool_size, flatten="positions"),
-                       *(value for value, _ in _dnacnn_mistakes(state, x, pool_size, "positions"))]
-    filters_first = _reference_forward(state, x, pool_size)
-    if not is_close(got, filters_first) and any(is_close(got, value) for value in positions_first):
-        return "positions"
-    return "filters"
+    outputs (right or typically wrong) are those of a positions-first flatten and of no
+    filters-first one, else "filters". The reference weights were loaded by shape, so the
+    Linear layer's weights meet the features in the student's order, and the expected outputs
+    must follow that order."""
+    def outputs(order):
+        return [_reference_forward(state, x, pool_size, flatten=order),
+                *(value for value, _ in _dnacnn_mistakes(state, x, pool_size, order))]
+
+    def matches(order):
+        return any(is_close(got, value) for value in outputs(order))
+
+    return "positions" if matches("positions") and not matches("filters") else "filters"
 
 
 @exercise("DNACNN", weight=2)
