@@ -192,6 +192,16 @@ def expect_raises(student, name, args, exception_type, hint, message_contains=()
                       hint=no_error_hint or hint)
 
 
+def call_explained(function, *args, hints, **kwargs):
+    """``function(*args, **kwargs)``, a call into student code (``student.call``,
+    ``student.call_keep``, a model's Handle); an exception whose message contains a phrase of
+    ``hints`` ({phrase: hint}) fails the check with that hint, as ``explain_error`` does."""
+    try:
+        return function(*args, **kwargs)
+    except StudentError as error:
+        explain_error(error, hints)
+
+
 def explain_error(error, hints):
     """Turn a StudentError whose message contains a known phrase into a CheckFailed with the
     hint for it (``hints``: {phrase: hint}); other errors are raised unchanged."""

@@ -2,10 +2,11 @@
 
 Every numbered assignment ``NN_topic`` has one grader module, ``graders/test_<topic>.py``; only
 that module grades its notebook, so two assignments may each have an exercise of the same name
-(``accuracy``, ``relu``) without one's checks running on the other. Each grader test is one check of one exercise (``@exercise("predict")``). A small pytest plugin
-gives the tests two fixtures, ``student`` (the student's code, with this exercise's time budget)
-and ``rng`` (a ``torch.Generator`` seeded from the test's name, so regrading is deterministic),
-and turns every test outcome into a ``CheckResult``.
+(``accuracy``, ``relu``) without one's checks running on the other. Each grader test is one
+check of one exercise (``@exercise("predict")``). A small pytest plugin gives the tests two
+fixtures, ``student`` (the student's code, with this exercise's time budget) and ``rng`` (a
+``torch.Generator`` seeded from the test's name, so regrading is deterministic), and turns every
+test outcome into a ``CheckResult``.
 """
 import importlib
 import os

@@ -5,13 +5,19 @@ cells, with the solutions filled in); then, for each typical mistake, it runs th
 cell, grades only that exercise and runs the reference cell again, so every other exercise
 stays correct (and objects the notebook trained stay trained) while one is wrong.
 """
+from pathlib import Path
+
 import nbformat
 
-from autograder.example_class import exercise_of, solution_code
+from autograder.example_class import exercise_of, has_mistakes, solution_code
 from autograder.grader_runner import run_graders
 from dlbio_student.report import render_exercise
 from autograder.sandbox.kernel import SandboxKernel
 from autograder.sandbox.limits import Limits
+
+REPO = Path(__file__).resolve().parents[1]
+CATALOGUED = [path for path in sorted(REPO.glob("source/*/*.ipynb"))
+              if has_mistakes(path.parent.name)]  # the source notebooks with a mistakes catalogue
 
 
 def reference_notebook(source):

@@ -1,20 +1,15 @@
 """Every typical mistake written as changes to the reference solution cell still applies to
 it: each changed text is found exactly once, and the result differs from the reference (a
 mistake that no longer applies would silently grade the reference, or nothing)."""
-from pathlib import Path
-
 import nbformat
 import pytest
 
-from autograder.example_class import exercise_of, has_mistakes, mistakes_of, solution_code
+from autograder.example_class import exercise_of, mistakes_of, solution_code
 from autograder.mistakes import Mistake
-
-REPO = Path(__file__).resolve().parents[1]
-ASSIGNMENTS = [path for path in sorted(REPO.glob("source/*/*.ipynb"))
-               if has_mistakes(path.parent.name)]
+from mistake_session import CATALOGUED
 
 
-@pytest.mark.parametrize("source_path", ASSIGNMENTS, ids=lambda path: path.parent.name)
+@pytest.mark.parametrize("source_path", CATALOGUED, ids=lambda path: path.parent.name)
 def test_every_edit_applies_to_the_reference_cell(source_path):
     source = nbformat.read(source_path, as_version=4)
     references = {exercise_of(cell): solution_code(cell) for cell in source.cells

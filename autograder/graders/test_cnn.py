@@ -12,8 +12,8 @@ import torch
 import torch.nn.functional as F
 
 import solutions.cnn as reference
-from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
-                               expect_equal, expect_one_per_sequence, expect_raises,
+from autograder.checks import (CheckFailed, call_explained, describe, exercise, expect,
+                               expect_close, expect_equal, expect_one_per_sequence, expect_raises,
                                expect_tensor, explain_error, is_close)
 from autograder.grading_kit import (BASES, load_state, one_hot, pair_by_shape, random_dna,
                                     random_one_hot, state_shapes)
@@ -45,10 +45,7 @@ FORWARD_ERRORS = {"to have 4 channels, but got": TRANSPOSE_HINT, "conv2d": CONV2
 
 def _scan(student, x, filt, bias=None):
     args = (x, filt) if bias is None else (x, filt, bias)
-    try:
-        return student.call("conv1d_scan", *args)
-    except StudentError as error:
-        explain_error(error, SCAN_ERRORS)
+    return call_explained(student.call, "conv1d_scan", *args, hints=SCAN_ERRORS)
 
 
 def _scan_mistakes(x, filt, bias):
@@ -118,12 +115,10 @@ ORDER_HINT = "The columns are A, C, G, T, in this order (the order of one-hot DN
 
 
 def _motif(student, motif):
-    try:
-        return student.call("filter_from_motif", motif)
-    except StudentError as error:
-        explain_error(error, {"'['": "A class in square brackets such as [ACT] is ONE position "
-                                     "that allows each base inside the brackets.",
-                              "KeyError": WILDCARD_HINT})
+    return call_explained(student.call, "filter_from_motif", motif, hints={
+        "'['": "A class in square brackets such as [ACT] is ONE position that allows each base "
+               "inside the brackets.",
+        "KeyError": WILDCARD_HINT})
 
 
 def _motif_mistakes(motif):
@@ -274,8 +269,12 @@ def test_max_pool1d_of_a_negative_feature_map(student, rng):
 
 # -- conv_output_length and flattened_size -------------------------------------------------------
 
-def _expect_int(got, hint):
-    expect(isinstance(got, int) and not isinstance(got, bool), "an int", describe(got), hint)
+def _expect_right_int(student, name, args, hint, mistakes):
+    """The student's ``name(*args)`` is the reference's count, and a plain int."""
+    got = student.call(name, *args)
+    expect_equal(got, getattr(reference, name)(*args), hint=hint, mistakes=mistakes)
+    expect(isinstance(got, int) and not isinstance(got, bool), "an int", describe(got),
+           "Return an int: use floor division // (nn.Linear needs a whole number).")
 
 
 @exercise("conv_output_length", weight=2)
@@ -318,11 +317,9 @@ def test_positions_with_stride_and_padding(student, seq_len, kernel_size, stride
 @exercise("conv_output_length")
 def test_conv_output_length_is_an_int(student):
     """the number of positions is an int"""
-    got = student.call("conv_output_length", 12, 3, 2, 0)
-    expect_equal(got, reference.conv_output_length(12, 3, 2, 0),
-                 hint="positions = (L + 2 * padding - K) // stride + 1.",
-                 mistakes=_length_mistakes(12, 3, 2, 0))
-    _expect_int(got, "Return an int: use floor division // (nn.Linear needs a whole number).")
+    _expect_right_int(student, "conv_output_length", (12, 3, 2, 0),
+                      "positions = (L + 2 * padding - K) // stride + 1.",
+                      _length_mistakes(12, 3, 2, 0))
 
 
 def _flattened_mistakes(seq_len, kernel_size, n_filters, pool_size):
@@ -355,11 +352,9 @@ def test_flattened_size_counts_pooled_positions_times_filters(student, config):
 @exercise("flattened_size")
 def test_flattened_size_is_an_int(student):
     """the flattened size is an int"""
-    got = student.call("flattened_size", 100, 5, 8, 3)
-    expect_equal(got, reference.flattened_size(100, 5, 8, 3),
-                 hint="(L - K + 1) // pool_size positions per feature map, times n_filters.",
-                 mistakes=_flattened_mistakes(100, 5, 8, 3))
-    _expect_int(got, "Return an int: use floor division // (nn.Linear needs a whole number).")
+    _expect_right_int(student, "flattened_size", (100, 5, 8, 3),
+                      "(L - K + 1) // pool_size positions per feature map, times n_filters.",
+                      _flattened_mistakes(100, 5, 8, 3))
 
 
 # -- DNACNN --------------------------------------------------------------------------------------
@@ -369,10 +364,7 @@ CONFIGS = [(11, 6, 3, 1), (50, 8, 5, 2), (120, 4, 8, 7), (200, 16, 10, 191)]
 
 
 def _build(student, config):
-    try:
-        return student.call_keep("DNACNN", *config)
-    except StudentError as error:
-        explain_error(error, {"conv2d": CONV2D_HINT})
+    return call_explained(student.call_keep, "DNACNN", *config, hints={"conv2d": CONV2D_HINT})
 
 
 def _forward(model, x, config):
@@ -485,15 +477,18 @@ def _dnacnn_mistakes(state, x, pool_size, flatten="filters"):
 
 def _flatten_order(got, state, x, pool_size):
     """The order in which the student's CNN flattens its pooled maps: "positions" when its
-    outputs (right or typically wrong) are those of a positions-first flatten, else "filters".
-    The reference weights were loaded by shape, so the Linear layer's weights meet the
-    features in the student's order, and the expected outputs must follow that order."""
-    positions_first = [_reference_forward(state, x, pool_size, flatten="positions"),
-                       *(value for value, _ in _dnacnn_mistakes(state, x, pool_size, "positions"))]
-    filters_first = _reference_forward(state, x, pool_size)
-    if not is_close(got, filters_first) and any(is_close(got, value) for value in positions_first):
-        return "positions"
-    return "filters"
+    outputs (right or typically wrong) are those of a positions-first flatten and of no
+    filters-first one, else "filters". The reference weights were loaded by shape, so the
+    Linear layer's weights meet the features in the student's order, and the expected outputs
+    must follow that order."""
+    def outputs(order):
+        return [_reference_forward(state, x, pool_size, flatten=order),
+                *(value for value, _ in _dnacnn_mistakes(state, x, pool_size, order))]
+
+    def matches(order):
+        return any(is_close(got, value) for value in outputs(order))
+
+    return "positions" if matches("positions") and not matches("filters") else "filters"
 
 
 @exercise("DNACNN", weight=2)

@@ -276,7 +276,9 @@ def _training_problem(rng, n=60):
     return x, y
 
 
-def _unpack_training(got):
+def _student_training(student, x, y, lr, epochs):
+    """(w, b, losses) from the student's train_linear_regression(x, y, lr, epochs)."""
+    got = student.call("train_linear_regression", x, y, lr, epochs)
     if not (isinstance(got, (tuple, list)) and len(got) == 3):
         raise CheckFailed(expected="a tuple (w, b, losses)", got=describe(got),
                           hint="Return w, b and the list of per-epoch losses.")
@@ -287,7 +289,7 @@ def _unpack_training(got):
 def test_training_records_one_loss_per_epoch(student, rng):
     """train_linear_regression returns one loss per epoch, the first at w = b = 0"""
     x, y = _training_problem(rng)
-    _, _, losses = _unpack_training(student.call("train_linear_regression", x, y, 0.1, 17))
+    _, _, losses = _student_training(student, x, y, 0.1, 17)
     expect(isinstance(losses, (list, tuple)) and len(losses) == 17, "17 losses for 17 epochs",
            describe(losses), "Append the loss once per epoch (one full pass over the data).")
     expect_close(losses[0], reference.mse(torch.zeros_like(y), y),
@@ -299,7 +301,7 @@ def test_training_records_one_loss_per_epoch(student, rng):
 def test_training_follows_gradient_descent_from_zero(student, rng):
     """the losses follow gradient descent started from w = b = 0"""
     x, y = _training_problem(rng)
-    _, _, losses = _unpack_training(student.call("train_linear_regression", x, y, 0.05, 25))
+    _, _, losses = _student_training(student, x, y, 0.05, 25)
     _, _, expected = reference.train_linear_regression(x, y, 0.05, 25)
     expect_close(losses, expected, rtol=1e-3,
                  hint="Start from w = b = 0 and do one gradient_descent_step per epoch on all "
@@ -310,7 +312,7 @@ def test_training_follows_gradient_descent_from_zero(student, rng):
 def test_training_converges_to_least_squares(student, rng):
     """after enough epochs w and b are the least-squares line"""
     x, y = _training_problem(rng)
-    w, b, losses = _unpack_training(student.call("train_linear_regression", x, y, 0.1, 300))
+    w, b, losses = _student_training(student, x, y, 0.1, 300)
     design = torch.stack([x, torch.ones_like(x)], dim=1).double()
     best = torch.linalg.lstsq(design, y.double().unsqueeze(1)).solution.squeeze(1)
     fitted = torch.stack([torch.as_tensor(w).double().reshape(()),

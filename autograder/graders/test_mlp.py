@@ -18,8 +18,8 @@ import torch
 from torch import nn
 
 import solutions.mlp as reference
-from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
-                               expect_equal, expect_one_per_sequence, expect_tensor,
+from autograder.checks import (CheckFailed, call_explained, describe, exercise, expect,
+                               expect_close, expect_equal, expect_one_per_sequence, expect_tensor,
                                explain_error, is_close)
 from autograder.grading_kit import (gradient_probe_loader, loader, pair_by_shape,
                                     random_one_hot, randomize, restored, twin)
@@ -180,10 +180,7 @@ def expect_collapsed(got, layers):
 
 
 def call_collapse(student, remote_layers):
-    try:
-        return student.call("collapse_linear_stack", remote_layers)
-    except StudentError as error:
-        explain_error(error, {
+    return call_explained(student.call, "collapse_linear_stack", remote_layers, hints={
             "shapes cannot be multiplied": "Multiply in the order the layers are applied: the "
                                            "later layer's weight goes on the left (W2 @ W1).",
             "NoneType": "A layer built with bias=False has layer.bias = None: use a zero bias "
@@ -239,11 +236,8 @@ FLATTEN_HINT = ("Flatten each sequence but keep the batch dimension: x.flatten(s
 
 
 def student_mlp(student, in_features, hidden_sizes):
-    try:
-        return student.call_keep("MLP", in_features, hidden_sizes)
-    except StudentError as error:
-        explain_error(error, {"NoneType": "hidden_sizes is a list of widths; build one "
-                                          "Linear -> ReLU pair per entry."})
+    return call_explained(student.call_keep, "MLP", in_features, hidden_sizes, hints={
+        "NoneType": "hidden_sizes is a list of widths; build one Linear -> ReLU pair per entry."})
 
 
 def parameter_shapes(student, model):
@@ -307,10 +301,7 @@ def mlp_variant(local, x, hidden="relu", output_relu=False, output="sigmoid"):
 
 
 def call_model(model, x):
-    try:
-        return model(x)
-    except StudentError as error:
-        explain_error(error, {"shapes cannot be multiplied": FLATTEN_HINT})
+    return call_explained(model, x, hints={"shapes cannot be multiplied": FLATTEN_HINT})
 
 
 def output_with_reference_weights(student, rng, seq_len, hidden_sizes, n, flat=False):

@@ -21,8 +21,8 @@ import torch
 from torch import nn
 
 import solutions.promoter_classifier as reference
-from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
-                               expect_equal, expect_one_per_sequence, expect_raises,
+from autograder.checks import (CheckFailed, call_explained, describe, exercise, expect,
+                               expect_close, expect_equal, expect_one_per_sequence, expect_raises,
                                expect_tensor, explain_error)
 from dlbio_student.data import synthetic_dna
 from autograder.grader_runner import COURSE_SEED
@@ -131,8 +131,8 @@ def test_tokenize_names_the_bad_character_and_its_position(student, rng, bad):
     """a character that is not a DNA base raises ValueError naming it and its position"""
     position = int(torch.randint(10, 40, (), generator=rng))
     seq = random_dna(rng, position, "ACGT") + bad + random_dna(rng, 9, "ACGT")
-    hint = (f"Raise ValueError with a message that names the character and its position, "
-            f"e.g. raise ValueError(f\"{{base!r}} at position {{position}} is not a DNA base\").")
+    hint = ("Raise ValueError with a message that names the character and its position, "
+            'e.g. raise ValueError(f"{base!r} at position {position} is not a DNA base").')
     message = expect_raises(student, "tokenize", (seq,), "ValueError", hint,
                             wrong_type_hint="You raised {raised}; check each base yourself "
                                             f"and raise ValueError. {hint}",
@@ -395,11 +395,9 @@ def _sequences_and_labels(rng, n, length):
 
 
 def _student_dataset(student, seqs, labels):
-    try:
-        return student.call_keep("PromoterDataset", seqs, labels)
-    except StudentError as error:
-        explain_error(error, {"object is not callable": "PromoterDataset must be a class "
-                                                        "(class PromoterDataset(Dataset))."})
+    return call_explained(student.call_keep, "PromoterDataset", seqs, labels, hints={
+        "object is not callable": "PromoterDataset must be a class "
+                                  "(class PromoterDataset(Dataset))."})
 
 
 @exercise("PromoterDataset")
@@ -556,22 +554,19 @@ def test_loaders_use_the_batch_size(student, rng):
 # -- LogisticRegression -------------------------------------------------------------------------
 
 def _student_model(student, seq_len):
-    try:
-        return student.call_keep("LogisticRegression", seq_len)
-    except StudentError as error:
-        explain_error(error, {"before Module.__init__() call": "Call super().__init__() first in "
-                                                           "__init__."})
+    return call_explained(student.call_keep, "LogisticRegression", seq_len, hints={
+        "before Module.__init__() call": "Call super().__init__() first in __init__."})
 
 
-def _forward(model, x):
-    try:
-        return model(x)
-    except StudentError as error:
-        explain_error(error, {"cannot be multiplied": FLATTEN_HINT,
-                              "not callable": "Define forward(self, x) in your class."})
+def _probabilities(model, x):
+    """The student's ``model(x)``; known errors fail the check with their hint."""
+    return call_explained(model, x, hints={"cannot be multiplied": FLATTEN_HINT,
+                                           "not callable": "Define forward(self, x) in your "
+                                                           "class."})
 
 
-def _reference_model(rng, seq_len):
+def _random_logistic_regression(rng, seq_len):
+    """The reference LogisticRegression with random weights drawn from ``rng``."""
     model = reference.LogisticRegression(seq_len)
     with torch.no_grad():
         model.linear.weight.copy_(0.3 * torch.randn(1, seq_len * 4, generator=rng))
@@ -595,12 +590,12 @@ def _load_reference_weights(model, reference_model, seq_len):
 def _output_with_reference_weights(student, rng, seq_len, n):
     """(the student's model's output, the reference's) on n random sequences, both models with
     the same weights: so only a model that computes something earns its shape checks."""
-    reference_model = _reference_model(rng, seq_len)
+    reference_model = _random_logistic_regression(rng, seq_len)
     model = _student_model(student, seq_len)
     _load_reference_weights(model, reference_model, seq_len)
     x = random_one_hot(rng, n, seq_len, with_n=True)
     with torch.no_grad():
-        return _forward(model, x), reference_model(x)
+        return _probabilities(model, x), reference_model(x)
 
 
 @exercise("LogisticRegression")
@@ -639,11 +634,11 @@ def test_model_has_one_weight_per_position_and_base(student, rng, seq_len):
 @pytest.mark.parametrize("seq_len", [5, 40])
 def test_model_computes_sigmoid_of_a_linear_score(student, rng, seq_len):
     """with the same weights, the model gives sigmoid(w · flatten(x) + b)"""
-    reference_model = _reference_model(rng, seq_len)
+    reference_model = _random_logistic_regression(rng, seq_len)
     model = _student_model(student, seq_len)
     _load_reference_weights(model, reference_model, seq_len)
     x = random_one_hot(rng, 6, seq_len, with_n=True)
-    got = _forward(model, x)
+    got = _probabilities(model, x)
     with torch.no_grad():
         expected = reference_model(x)
         score = reference_model.linear(x.flatten(start_dim=1)).squeeze(1)
@@ -856,7 +851,7 @@ def test_trained_promoter_model_reaches_the_stated_accuracy(student):
     model.call("eval")
     x, y = _held_out_promoters()
     # sent as bytes (a quarter of float32's size), made float32 inside
-    p = _forward(model, student.make("torch.as_tensor", x, dtype=torch.float32))
+    p = _probabilities(model, student.make("torch.as_tensor", x, dtype=torch.float32))
     expect(isinstance(p, torch.Tensor) and p.numel() == len(x), f"{len(x)} probabilities",
            describe(p), "The model should return one probability per sequence, shape (N,).")
     reached = float(((p.detach().reshape(-1) > 0.5).float() == y).float().mean())

@@ -117,7 +117,7 @@ def flattened_size(seq_len, kernel_size, n_filters, pool_size):
     Mistake.edit("DNACNN", "fed (N, L, 4) to Conv1d without transposing", "x.transpose(1, 2)",
                  ("self.conv(x.transpose(1, 2))", "self.conv(x)")),
     Mistake.edit("DNACNN", "Conv2d over the one-hot table", "Conv2d",
-                 ("nn.Conv1d(4, n_filters, kernel_size)", "nn.Conv2d(1, n_filters, (kernel_size, 4))"),
+                 ("Conv1d(4, n_filters, kernel_size)", "Conv2d(1, n_filters, (kernel_size, 4))"),
                  ("feature_maps = self.pool(self.relu(self.conv(x.transpose(1, 2))))",
                   "feature_maps = self.conv(x.unsqueeze(1)).squeeze(3)  # (N, n_filters, L - K + 1)"
                   "\n        feature_maps = self.pool(self.relu(feature_maps))")),

@@ -44,7 +44,8 @@ def mse(y_pred, y_true):
                  ("        w -= lr * w.grad\n        b -= lr * b.grad\n",
                   "    w -= lr * w.grad\n    b -= lr * b.grad\n")),
     Mistake.edit("gradient_descent_step", "moved along the gradient", "moved along the gradient",
-                 ("w -= lr * w.grad", "w += lr * w.grad"), ("b -= lr * b.grad", "b += lr * b.grad")),
+                 ("w -= lr * w.grad", "w += lr * w.grad"),
+                 ("b -= lr * b.grad", "b += lr * b.grad")),
     Mistake.edit("gradient_descent_step", "forgot the learning rate", "learning rate",
                  ("w -= lr * w.grad", "w -= w.grad"), ("b -= lr * b.grad", "b -= b.grad")),
     Mistake("normalize", "min-max scaling", """
@@ -70,8 +71,7 @@ def normalize(x):
     Mistake.edit("train_linear_regression", "one loss too many", "once per epoch",
                  ("    losses = []\n", "    losses = [mse(predict(x, w, b), y).item()]\n")),
     Mistake.edit("train_linear_regression", "random initial weights", "Start from w = b = 0",
-                 ("w = torch.zeros((), requires_grad=True)", "w = torch.randn((), requires_grad=True)"),
-                 ("b = torch.zeros((), requires_grad=True)", "b = torch.randn((), requires_grad=True)")),
+                 ("w = torch.zeros(", "w = torch.randn("), ("b = torch.zeros(", "b = torch.randn(")),
     Mistake("train_linear_regression", "fake loss curve", """
 def train_linear_regression(x, y, lr, epochs):
     w = torch.zeros((), requires_grad=True)

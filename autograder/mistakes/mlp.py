@@ -39,7 +39,8 @@ def relu(x):
 
     Mistake.edit("collapse_linear_stack", "multiplied the weights in the wrong order",
                  "later layer's weight goes on the left", *RAW_BIASES,
-                 ("weight, bias = layer.weight @ weight,", "weight, bias = weight @ layer.weight,")),
+                 ("weight, bias = layer.weight @ weight,",
+                  "weight, bias = weight @ layer.weight,")),
     Mistake.edit("collapse_linear_stack", "added up the biases", "not b1 + b2", *RAW_BIASES,
                  ("layer.weight @ bias + layer.bias", "bias + layer.bias")),
     Mistake.edit("collapse_linear_stack", "layers built with bias=False crash", "bias=False",
@@ -64,7 +65,8 @@ def collapse_linear_stack(layers):
 """, "not transposed"),
 
     Mistake.edit("MLP", "a ReLU after the output layer", "ReLU after the output layer",
-                 ("nn.Linear(width, 1), nn.Sigmoid())", "nn.Linear(width, 1), nn.ReLU(), nn.Sigmoid())")),
+                 ("nn.Linear(width, 1), nn.Sigmoid())",
+                  "nn.Linear(width, 1), nn.ReLU(), nn.Sigmoid())")),
     Mistake.edit("MLP", "no nonlinearity between the hidden layers", "Missing nonlinearity",
                  ("layers += [nn.Linear(width, hidden), nn.ReLU()]",
                   "layers.append(nn.Linear(width, hidden))")),
@@ -109,7 +111,8 @@ def count_parameters(model):
 
     Mistake.edit("train_with_validation", "validation with gradient tracking on",
                  "torch.no_grad()",
-                 ("        with torch.no_grad():  # only measuring: no gradients, no updates\n", ""),
+                 ("        with torch.no_grad():  # only measuring: no gradients, no updates\n",
+                  ""),
                  ("            for x, y in val_loader:\n"
                   "                total_loss += loss_fn(model(x), y).item() * len(y)\n"
                   "                n_seen += len(y)\n",

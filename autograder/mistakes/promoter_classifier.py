@@ -101,39 +101,23 @@ def sigmoid(z):
 """, "not about torch.sigmoid"),
 
     # -- binary_cross_entropy ------------------------------------------------------------------
-    Mistake("binary_cross_entropy", "no clamping", """
-def binary_cross_entropy(p, y, eps=1e-7):
-    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
-""", "BCE without clamping"),
-    Mistake("binary_cross_entropy", "summed instead of averaged", """
-def binary_cross_entropy(p, y, eps=1e-7):
-    p = p.clamp(eps, 1 - eps)
-    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).sum()
-""", "mean, not sum"),
-    Mistake("binary_cross_entropy", "forgot the minus sign", """
-def binary_cross_entropy(p, y, eps=1e-7):
-    p = p.clamp(eps, 1 - eps)
-    return (y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
-""", "forgot the minus sign"),
-    Mistake("binary_cross_entropy", "only the positive term", """
-def binary_cross_entropy(p, y, eps=1e-7):
-    p = p.clamp(eps, 1 - eps)
-    return -(y * torch.log(p)).mean()
-""", "(1 - y) log(1 - p) term"),
-    Mistake("binary_cross_entropy", "eps too small for float32", """
-def binary_cross_entropy(p, y, eps=1e-12):
-    p = p.clamp(eps, 1 - eps)
-    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
-""", "1 - 1e-8 is exactly 1"),
-    Mistake("binary_cross_entropy", "returned a Python float", """
-def binary_cross_entropy(p, y, eps=1e-7):
-    p = p.clamp(eps, 1 - eps)
-    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean().item()
-""", "not loss.item()"),
+    Mistake.edit("binary_cross_entropy", "no clamping", "BCE without clamping",
+                 ("    p = p.clamp(eps, 1 - eps)  # log(0) = -inf: one confident mistake would "
+                  "make the loss inf\n", "")),
+    Mistake.edit("binary_cross_entropy", "summed instead of averaged", "mean, not sum",
+                 (".mean()", ".sum()")),
+    Mistake.edit("binary_cross_entropy", "forgot the minus sign", "forgot the minus sign",
+                 ("return -(y", "return (y")),
+    Mistake.edit("binary_cross_entropy", "only the positive term", "(1 - y) log(1 - p) term",
+                 ("-(y * torch.log(p) + (1 - y) * torch.log(1 - p))", "-(y * torch.log(p))")),
+    Mistake.edit("binary_cross_entropy", "eps too small for float32", "1 - 1e-8 is exactly 1",
+                 ("eps=1e-7", "eps=1e-12")),
+    Mistake.edit("binary_cross_entropy", "returned a Python float", "not loss.item()",
+                 (".mean()", ".mean().item()")),
 
     # -- PromoterDataset -----------------------------------------------------------------------
     Mistake.edit("PromoterDataset", "integer labels", "must be float32",
-                 ("torch.tensor([float(label) for label in labels])", "torch.tensor(list(labels))")),
+                 ("([float(label) for label in labels])", "(list(labels))")),
     Mistake.edit("PromoterDataset", "labels of shape (1,)", "should be 0-d",
                  ("return self.x[i], self.y[i]", "return self.x[i], self.y[i:i + 1]")),
     Mistake.edit("PromoterDataset", "tokens instead of one-hot", "not the tokens",
@@ -188,8 +172,10 @@ def make_loaders(train_ds, test_ds, batch_size=64, seed=0):
                  "the model's output first", ("loss_fn(model(x), y)", "loss_fn(y, model(x))")),
     Mistake.edit("train_epoch", "optimizer.step() after the loop", "Only one step was taken",
                  (ZERO_GRAD, ""), ("        optimizer.step()\n", ""),
-                 ("    for x, y in loader:\n", "    optimizer.zero_grad()\n    for x, y in loader:\n"),
-                 ("    return total_loss / n_seen", "    optimizer.step()\n    return total_loss / n_seen")),
+                 ("    for x, y in loader:\n",
+                  "    optimizer.zero_grad()\n    for x, y in loader:\n"),
+                 ("    return total_loss / n_seen",
+                  "    optimizer.step()\n    return total_loss / n_seen")),
     Mistake.edit("train_epoch", "returned the loss of the last batch",
                  "not the loss of the last batch",
                  ("return total_loss / n_seen", "return loss.item()")),
@@ -199,7 +185,8 @@ def make_loaders(train_ds, test_ds, batch_size=64, seed=0):
     # -- accuracy ------------------------------------------------------------------------------
     Mistake.edit("accuracy", "tracked gradients (no torch.no_grad())", "torch.no_grad()",
                  ("    with torch.no_grad():\n", ""),
-                 ("        for x, y in loader:\n            n_correct += ", "    for x, y in loader:\n        n_correct += "),
+                 ("        for x, y in loader:\n            n_correct += ",
+                  "    for x, y in loader:\n        n_correct += "),
                  ("            n_seen += len(y)\n", "        n_seen += len(y)\n")),
     Mistake.edit("accuracy", "forgot model.eval()", "model.eval()", ("    model.eval()\n", "")),
     Mistake.edit("accuracy", "averaged the batch accuracies", "averaging batch accuracies",
@@ -210,5 +197,6 @@ def make_loaders(train_ds, test_ds, batch_size=64, seed=0):
     Mistake.edit("accuracy", "divided by the number of batches", "not by the number of batches",
                  ("return n_correct / n_seen", "return n_correct / len(loader)")),
     Mistake.edit("accuracy", "switched back to train mode", "do not switch back to train mode",
-                 ("    return n_correct / n_seen", "    model.train()\n    return n_correct / n_seen")),
+                 ("    return n_correct / n_seen",
+                  "    model.train()\n    return n_correct / n_seen")),
 ]
