@@ -1,0 +1,160 @@
+"""Correct alternatives for assignment 04 (a 1D convolutional network on DNA)."""
+from . import Variant
+
+VARIANTS = [
+    # -- conv1d_scan ---------------------------------------------------------------------------
+    Variant("conv1d_scan", "a loop filling a zero tensor", """
+def conv1d_scan(x, filt, bias=0.0):
+    width = filt.shape[0]
+    feature_map = torch.zeros(x.shape[0] - width + 1)
+    for i in range(len(feature_map)):
+        feature_map[i] = torch.sum(x[i:i + width] * filt) + bias
+    return feature_map
+"""),
+    Variant("conv1d_scan", "vectorised with unfold", """
+def conv1d_scan(x, filt, bias=0.0):
+    windows = x.unfold(0, len(filt), 1)  # (L - K + 1, 4, K)
+    return (windows * filt.T).sum(dim=(1, 2)) + bias
+"""),
+    # -- filter_from_motif ---------------------------------------------------------------------
+    Variant("filter_from_motif", "tokens by regular expression", """
+import re
+
+def filter_from_motif(motif):
+    tokens = re.findall(r"\\[[^\\]]*\\]|.", motif.upper())
+    if not tokens:
+        raise ValueError("the motif is empty")
+    filt = torch.zeros(len(tokens), 4)
+    for position, token in enumerate(tokens):
+        symbols = token[1:-1] if token.startswith("[") and len(token) > 1 else token
+        if not symbols or any(symbol not in IUPAC for symbol in symbols):
+            raise ValueError(f"{token!r} in {motif!r} is not a base, an IUPAC code or a class")
+        for symbol in symbols:
+            for base in IUPAC[symbol]:
+                filt[position, BASES.index(base)] = 1.0
+    return filt
+"""),
+    Variant("filter_from_motif", "a character loop into a numpy array", """
+import numpy as np
+
+def filter_from_motif(motif):
+    rows, inside, current = [], False, ""
+    for symbol in motif.upper():
+        if symbol == "[" and not inside:
+            inside, current = True, ""
+        elif symbol == "]" and inside:
+            if not current:
+                raise ValueError("[] allows no base")
+            rows.append(current)
+            inside = False
+        elif symbol in IUPAC:
+            if inside:
+                current += IUPAC[symbol]
+            else:
+                rows.append(IUPAC[symbol])
+        else:
+            raise ValueError(f"{symbol!r} is not a DNA base or IUPAC code")
+    if inside:
+        raise ValueError("a [ is never closed")
+    if not rows:
+        raise ValueError("the motif is empty")
+    filt = np.zeros((len(rows), 4), dtype=np.float32)
+    for position, allowed in enumerate(rows):
+        filt[position, [BASES.index(base) for base in allowed]] = 1.0
+    return torch.from_numpy(filt)
+"""),
+    # -- max_pool1d ----------------------------------------------------------------------------
+    Variant("max_pool1d", "a loop over the windows", """
+def max_pool1d(feature_map, size):
+    n_windows = len(feature_map) // size
+    if n_windows == 0:
+        return feature_map[:0]
+    return torch.stack([feature_map[i * size:(i + 1) * size].max() for i in range(n_windows)])
+"""),
+    Variant("max_pool1d", "unfold with step = size", """
+def max_pool1d(feature_map, size):
+    return feature_map.unfold(0, size, size).max(dim=1).values
+"""),
+    Variant("max_pool1d", "view and amax", """
+def max_pool1d(feature_map, size):
+    kept = len(feature_map) // size * size
+    return feature_map[:kept].view(-1, size).amax(dim=1)
+"""),
+    # -- conv_output_length --------------------------------------------------------------------
+    Variant("conv_output_length", "math.floor of a true division", """
+import math
+
+def conv_output_length(seq_len, kernel_size, stride=1, padding=0):
+    return math.floor((seq_len + 2 * padding - kernel_size) / stride) + 1
+"""),
+    Variant("conv_output_length", "counting the filter's start positions", """
+def conv_output_length(seq_len, kernel_size, stride=1, padding=0):
+    padded = seq_len + 2 * padding
+    return len(range(0, padded - kernel_size + 1, stride))
+"""),
+    # -- flattened_size ------------------------------------------------------------------------
+    Variant("flattened_size", "the positions written out", """
+def flattened_size(seq_len, kernel_size, n_filters, pool_size):
+    positions = seq_len - kernel_size + 1
+    return n_filters * (positions // pool_size)
+"""),
+    Variant("flattened_size", "conv_output_length and math.floor", """
+import math
+
+def flattened_size(seq_len, kernel_size, n_filters, pool_size):
+    return int(math.floor(conv_output_length(seq_len, kernel_size) / pool_size)) * n_filters
+"""),
+    # -- DNACNN --------------------------------------------------------------------------------
+    Variant("DNACNN", "flattens positions first", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.pool = nn.MaxPool1d(pool_size)
+        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
+
+    def forward(self, x):
+        feature_maps = self.pool(torch.relu(self.conv(x.transpose(1, 2))))  # (N, F, P)
+        return torch.sigmoid(self.fc(feature_maps.transpose(1, 2).flatten(1))).squeeze(1)
+""", awaits="graders branch: the grader loads reference weights into fc by shape, which "
+             "assumes a filters-first flatten (issue 14)"),
+    Variant("DNACNN", "F.relu, permute and the first output column", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.conv = nn.Conv1d(in_channels=4, out_channels=n_filters, kernel_size=kernel_size)
+        self.pool = nn.MaxPool1d(kernel_size=pool_size)
+        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
+
+    def forward(self, x):
+        feature_maps = self.pool(F.relu(self.conv(x.permute(0, 2, 1))))
+        return torch.sigmoid(self.fc(feature_maps.reshape(len(x), -1)))[:, 0]
+"""),
+    Variant("DNACNN", "pooling before the ReLU (they commute)", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.pool = nn.MaxPool1d(pool_size)
+        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
+
+    def forward(self, x):
+        pooled = F.relu(self.pool(self.conv(x.transpose(1, 2))))
+        return torch.sigmoid(self.fc(torch.flatten(pooled, start_dim=1)).squeeze(1))
+"""),
+    # -- top_kmer ------------------------------------------------------------------------------
+    Variant("top_kmer", "a loop over the rows", """
+def top_kmer(filter_weights):
+    kmer = ""
+    for row in filter_weights:
+        kmer += BASES[int(torch.argmax(row))]
+    return kmer
+"""),
+    Variant("top_kmer", "numpy argmax and fancy indexing", """
+import numpy as np
+
+def top_kmer(filter_weights):
+    best = filter_weights.detach().numpy().argmax(axis=1)
+    return "".join(np.array(list(BASES))[best])
+"""),
+]
