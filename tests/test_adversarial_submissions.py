@@ -354,12 +354,16 @@ def test_printing_far_past_the_output_budget_costs_no_point(graded):
         assert "GradingLimit" not in outputs_text(course.graded_notebook(student)), student
 
 
-def test_a_cut_output_says_so_in_its_cell_and_in_the_grading_log(graded):
+def test_a_cut_output_says_so_in_its_cell_the_feedback_and_the_grading_log(graded):
     course = graded["courses"]["slow"]
+    note = "printed 286.1 MiB of output: only the first 256 KiB was kept, the rest was cut"
     for student in ("dan_prints_before_solving", "eve_prints_300_mb"):
-        assert ("printed 286.1 MiB of output: only the first 256 KiB was kept, the rest was cut"
-                in outputs_text(course.graded_notebook(student))), student
+        assert note in outputs_text(course.graded_notebook(student)), student
     assert len(re.findall(r"cell \d+ printed 286\.1 MiB of output: .* was cut", course.log)) == 2
+    run_nbgrader(course.folder, "generate_feedback", ASSIGNMENT, "--student",
+                 "dan_prints_before_solving")
+    assert note in (course.folder / "feedback" / "dan_prints_before_solving" / ASSIGNMENT /
+                    f"{NOTEBOOK}.html").read_text()
 
 
 def test_only_a_share_of_300_mb_printed_reaches_the_trusted_side(graded):
