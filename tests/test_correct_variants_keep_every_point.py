@@ -2,9 +2,7 @@
 alternative in ``tests/correct_variants`` earns full marks through the real grading path.
 
 One kernel per assignment runs the reference notebook and grades every variant of it in turn
-(``mistake_session.grade_mistakes``), so each test below only looks up its variant's result. A
-variant that still waits for a fix elsewhere (``Variant.awaits``) is a strict expected failure
-named in the test report: the moment the fix lands it passes, and the mark must go.
+(``mistake_session.grade_mistakes``), so each test below only looks up its variant's result.
 """
 from functools import cache
 from pathlib import Path
@@ -27,16 +25,14 @@ def source_of(assignment):
 @cache
 def graded(assignment):
     """{variant: (ExerciseReport, feedback text)} for every variant of ``assignment``."""
-    _, results = grade_mistakes(source_of(assignment), variants_of(assignment))
+    _, results = grade_mistakes(source_of(assignment), variants_of(assignment), assignment)
     return {variant: (report, feedback) for variant, report, feedback in results}
 
 
 def cases():
     for assignment in ASSIGNMENTS:
         for variant in variants_of(assignment):
-            marks = [pytest.mark.xfail(strict=True, reason=variant.awaits)] if variant.awaits \
-                else []
-            yield pytest.param(assignment, variant, marks=marks,
+            yield pytest.param(assignment, variant,
                                id=f"{assignment[:2]}-{variant.exercise}-{variant.what}")
 
 

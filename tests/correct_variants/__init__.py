@@ -3,9 +3,7 @@ alone (markdown, docstring, self-check), in styles the reference does not use.
 
 Each ``Variant`` is one exercise's whole cell. The graders must give every one of them full
 marks (``tests/test_correct_variants_keep_every_point.py``); together with the typical mistakes
-in ``autograder/mistakes`` they show that a grade is fair both ways. ``awaits`` names the fix a
-variant still waits for (a check that rejects what the text allows, being fixed elsewhere);
-such a variant is an expected failure until then, and the test says so by name.
+in ``autograder/mistakes`` they show that a grade is fair both ways.
 """
 import importlib
 from dataclasses import dataclass
@@ -13,13 +11,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Variant:
-    """exercise: the function or class name; what: the style in words; code: the cell;
-    awaits: None, or the fix that makes the graders accept this correct code."""
+    """exercise: the function or class name; what: the style in words; code: the cell."""
 
     exercise: str
     what: str
     code: str
-    awaits: str | None = None
 
 
 def variants_of(assignment):

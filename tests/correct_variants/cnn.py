@@ -116,8 +116,7 @@ class DNACNN(nn.Module):
     def forward(self, x):
         feature_maps = self.pool(torch.relu(self.conv(x.transpose(1, 2))))  # (N, F, P)
         return torch.sigmoid(self.fc(feature_maps.transpose(1, 2).flatten(1))).squeeze(1)
-""", awaits="graders branch: the grader loads reference weights into fc by shape, which "
-             "assumes a filters-first flatten (issue 14)"),
+"""),
     Variant("DNACNN", "F.relu, permute and the first output column", """
 class DNACNN(nn.Module):
     def __init__(self, seq_len, n_filters, kernel_size, pool_size):
