@@ -59,7 +59,7 @@ def test_promoter_dataset_variants_read_a_pandas_column_by_position():
     from a variant's PromoterDataset; this checks that path (the test frame's pandas index
     starts after the training rows) in-process, against the reference."""
     import solutions.promoter_classifier as reference
-    from autograder.data.synthetic_dna import promoter_like
+    from dlbio_student.data.synthetic_dna import promoter_like
 
     frame = promoter_like(n_train=6, n_test=4, seed=0)
     test_frame = frame[frame["split"] == "test"]  # index 6..9
