@@ -37,6 +37,7 @@ OUTPUT_MARK_MIME = "application/x.dlbio-output-mark"
 OUTPUT_CUT_MIME = "application/x.dlbio-output-cut"
 
 _objects = {}
+_meter = None  # the _OutputMeter that meter_output installed
 
 
 class EncodingError(ValueError):
@@ -391,6 +392,3 @@ def _mark_end_of_output(number):
     stderr first): the trusted side charges that output to this call before taking the reply."""
     with contextlib.suppress(Exception):
         _meter.publish({OUTPUT_MARK_MIME: number})
-
-
-_meter = None
