@@ -280,9 +280,9 @@ def meter_output(cell_keep, call_keep, total_keep):
 class _OutputMeter:
     """Counts what student code writes to the kernel's stdout and stderr, what it publishes
     through the display publisher and the value a cell ends with (the display hook), in one
-    cell or one grader call; keeps the first ``keep`` characters and drops the rest at the cost
-    of a ``len``. A cell whose output was cut ends with an ``OUTPUT_CUT_MIME`` note saying how
-    much.
+    cell or one grader call; keeps the first ``keep`` characters (no more than the kernel's
+    total has left) and drops the rest at the cost of a ``len``. A cell whose output was cut
+    ends with an ``OUTPUT_CUT_MIME`` note saying how much.
 
     The streams' ``write`` is wrapped when each cell starts, outermost, because IPython wraps it
     anew for every cell (to record output in its history, which must not hold what is dropped).
