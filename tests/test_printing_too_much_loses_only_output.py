@@ -2,15 +2,16 @@
 
 Past its share of the output budget, what a cell prints, displays or ends with is dropped inside
 the sandbox and the cell runs on; a note at its end says how much was cut, and the trusted side
-reads only the share. Raw writes to the file descriptors evade the cut and still meet the
-backstop: the kernel is killed, and the cell costs only itself.
+reads only the share, and a notebook keeps a few budgets in all. Raw writes to the file
+descriptors evade the cut and still meet the backstop: the kernel is killed, and the cell costs
+only itself.
 """
 import dataclasses
 
 import nbformat
 import pytest
 
-from autograder.sandbox.kernel import CELL_SHARE, SandboxKernel
+from autograder.sandbox.kernel import BACKSTOP_BUDGETS, CELL_SHARE, KEPT_BUDGETS, SandboxKernel
 from autograder.sandbox.limits import Limits
 
 BUDGET = 400_000
@@ -70,3 +71,22 @@ def test_raw_writes_still_meet_the_backstop_and_cost_only_their_cell(kernel):
     assert result.status == "output_flood"
     assert cell.outputs[-1].evalue == f"it printed more than {BUDGET // 1024} KiB of output"
     assert run(kernel, "print(reverse_complement('AACG'))")[1].outputs[0].text == "CGTT\n"
+
+
+def test_a_notebook_keeps_a_few_budgets_of_output_in_all(kernel):
+    read = [run(kernel, "print('A' * 200_000)")[2] for _ in range(KEPT_BUDGETS * CELL_SHARE + 2)]
+    assert sum(read) <= KEPT_BUDGETS * BUDGET + len(read) * 200  # the notes
+    assert read[-1] < 200  # the note alone
+
+
+def test_the_backstop_also_counts_what_a_kernel_sent_in_all():
+    """Raw writes just under the budget in every call must not add up to hundreds of MB."""
+    kernel = SandboxKernel(dataclasses.replace(Limits(), output_bytes=1000))
+    for _ in range(BACKSTOP_BUDGETS):
+        kernel.output_bytes = 0  # a new call
+        kernel.count_output({"name": "stdout", "text": "A" * 999})
+    assert not kernel.flooded
+    kernel.output_bytes = 0
+    kernel.count_output({"name": "stdout", "text": "A" * 999})
+    assert kernel.flooded
+    kernel.shutdown()

@@ -37,6 +37,7 @@ OUTPUT_MARK_MIME = "application/x.dlbio-output-mark"
 OUTPUT_CUT_MIME = "application/x.dlbio-output-cut"
 
 _objects = {}
+_meter = None  # the _OutputMeter that meter_output installed
 
 
 class EncodingError(ValueError):
@@ -265,23 +266,23 @@ def _answer(line, namespace):
     return handle(request, namespace)
 
 
-def meter_output(cell_keep, call_keep):
+def meter_output(cell_keep, call_keep, total_keep):
     """Kernel entry point, run once at start: from now on keep the first ``cell_keep``
     characters that each cell prints or displays and the first ``call_keep`` of each grader
-    call, drop the rest, and let the code run on."""
+    call, ``total_keep`` in all, drop the rest, and let the code run on."""
     from IPython import get_ipython
 
     global _meter
-    _meter = _OutputMeter(get_ipython(), cell_keep, call_keep)
+    _meter = _OutputMeter(get_ipython(), cell_keep, call_keep, total_keep)
     _meter.install()
 
 
 class _OutputMeter:
     """Counts what student code writes to the kernel's stdout and stderr, what it publishes
     through the display publisher and the value a cell ends with (the display hook), in one
-    cell or one grader call; keeps the first ``keep`` characters and drops the rest at the cost
-    of a ``len``. A cell whose output was cut ends with an ``OUTPUT_CUT_MIME`` note saying how
-    much.
+    cell or one grader call; keeps the first ``keep`` characters (no more than the kernel's
+    total has left) and drops the rest at the cost of a ``len``. A cell whose output was cut
+    ends with an ``OUTPUT_CUT_MIME`` note saying how much.
 
     The streams' ``write`` is wrapped when each cell starts, outermost, because IPython wraps it
     anew for every cell (to record output in its history, which must not hold what is dropped).
@@ -291,9 +292,10 @@ class _OutputMeter:
     output reach the backstop, which kills the kernel.
     """
 
-    def __init__(self, shell, cell_keep, call_keep):
+    def __init__(self, shell, cell_keep, call_keep, total_keep):
         self.shell = shell
         self.cell_keep, self.call_keep = cell_keep, call_keep
+        self._total_left = total_keep
         self.publish = shell.display_pub.publish  # our own marks and notes are never cut
         self._write_result = shell.displayhook.write_format_data
         self._keep = cell_keep
@@ -309,8 +311,10 @@ class _OutputMeter:
         self.shell.events.register("post_run_cell", self._cell_ends)
 
     def start(self, keep, note):
-        """Begin a cell or a call that keeps ``keep`` characters (``note``: say what was cut)."""
-        self._keep, self._note = keep, note
+        """Begin a cell or a call that keeps ``keep`` characters, or what is left of the total
+        (``note``: say what was cut)."""
+        self._total_left -= self._kept
+        self._keep, self._note = min(keep, self._total_left), note
         self._kept = self._dropped = 0
         self._seen = False
 
@@ -391,6 +395,3 @@ def _mark_end_of_output(number):
     stderr first): the trusted side charges that output to this call before taking the reply."""
     with contextlib.suppress(Exception):
         _meter.publish({OUTPUT_MARK_MIME: number})
-
-
-_meter = None

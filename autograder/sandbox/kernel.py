@@ -43,14 +43,17 @@ BOOTSTRAP = ("import sys as _dlbio_sys\n"
              "del _dlbio_sys\n"
              # exit() would end the kernel after its cell, and again at every replay
              "get_ipython().ask_exit = lambda: print('exit() is ignored while grading.')\n"
-             "dlbio_inside.meter_output({cell_keep}, {call_keep})\n")
+             "dlbio_inside.meter_output({cell_keep}, {call_keep}, {total_keep})\n")
 # What student code prints is cut inside the sandbox, where dropping it costs a len(): each cell
-# keeps a quarter of the output budget, each grader call a 64th (no one reads a call's output).
-# The trusted side counts what still arrives, per cell and per call, and kills the kernel at the
-# whole budget: a backstop for output that evaded the cut (raw writes to the file descriptors,
-# forged messages), which the honest cut never comes near.
+# keeps a quarter of the output budget, each grader call a 64th (no one reads a call's output),
+# and a kernel 8 budgets in all. The trusted side counts what still arrives and kills the kernel
+# past the whole budget in a cell or call, or 16 budgets in all: a backstop for output that
+# evaded the cut (raw writes to the file descriptors, forged messages), which the honest cut
+# never comes near.
 CELL_SHARE = 4
 CALL_SHARE = 64
+KEPT_BUDGETS = 8
+BACKSTOP_BUDGETS = 16
 START_SECONDS = 60
 OUTPUT_KINDS = ("stream", "display_data", "execute_result", "error")
 
@@ -172,7 +175,8 @@ class SandboxKernel:
         self.limits = limits
         self.files_dir = Path(files_dir) if files_dir else None
         self.isolation = isolation or isolation_module.detect()
-        self.output_bytes = 0
+        self.output_bytes = 0  # read in this cell or call
+        self.kernel_output_bytes = 0  # read from this kernel in all
         self.flooded = False
         self.generation = 0  # counts starts: objects kept by an earlier kernel are gone
         self.process = None
@@ -237,7 +241,8 @@ class SandboxKernel:
     def _bootstrap(self):
         """The code a new kernel runs first: the inside module, and the output cut."""
         return BOOTSTRAP.format(cell_keep=self.limits.output_bytes // CELL_SHARE,
-                                call_keep=self.limits.output_bytes // CALL_SHARE)
+                                call_keep=self.limits.output_bytes // CALL_SHARE,
+                                total_keep=self.limits.output_bytes * KEPT_BUDGETS)
 
     def _build_harness(self, harness):
         """The read-only folder the kernel sees at /opt/dlbio: our inside module and the student
@@ -297,7 +302,7 @@ class SandboxKernel:
     def restart(self):
         """A fresh kernel with the cells that ran before replayed (their outputs discarded)."""
         self.close()
-        self.output_bytes, self.flooded = 0, False
+        self.output_bytes, self.kernel_output_bytes, self.flooded = 0, 0, False
         self.start()
         for source in self._replay:
             try:
@@ -375,9 +380,13 @@ class SandboxKernel:
 
     def count_output(self, content):
         """Add one output message to the budget of its cell or call (``output_bytes``, set to 0
-        when each begins); past it, kill the kernel to stop the flood."""
-        self.output_bytes += _output_size(content)
-        if self.output_bytes > self.limits.output_bytes and not self.flooded:
+        when each begins) and of the kernel; past either, kill the kernel to stop the flood."""
+        size = _output_size(content)
+        self.output_bytes += size
+        self.kernel_output_bytes += size
+        if not self.flooded and (
+                self.output_bytes > self.limits.output_bytes
+                or self.kernel_output_bytes > self.limits.output_bytes * BACKSTOP_BUDGETS):
             self.flooded = True
             if self.process is not None and self.process.poll() is None:
                 os.kill(self.process.pid, signal.SIGKILL)
