@@ -148,8 +148,13 @@ def test_nbgrader_autogrades_a_correct_and_a_wrong_quiz_submission(tmp_path):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         right = gradebook.find_submission("quiz_cnn", "ada_right")
         wrong = gradebook.find_submission("quiz_cnn", "ben_wrong")
-        assert right.max_score == wrong.max_score == 16  # 10 auto-graded + 3 open × 2
-        assert right.score == pytest.approx(10)
+        bank = load_bank(REPO / "quizzes" / "cnn.yaml")
+        auto_checked = sum(question.points for question in bank.questions
+                           if question.auto_checked)
+        open_points = sum(question.points for question in bank.questions
+                          if not question.auto_checked)
+        assert right.max_score == wrong.max_score == auto_checked + open_points
+        assert right.score == pytest.approx(auto_checked)
         assert wrong.score == pytest.approx(0.3333, abs=1e-3)
         assert right.needs_manual_grade  # its open answers; ben's are blank, so scored 0
         assert not wrong.needs_manual_grade

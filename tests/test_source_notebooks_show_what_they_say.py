@@ -51,6 +51,17 @@ def test_02_states_the_accuracy_its_model_reaches():
     stated = "".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
     assert f"**{STATED_TEST_ACCURACY:.2f}**" in stated
     assert f"**at least {REQUIRED_TEST_ACCURACY:.2f}**" in stated
+    # Section 12 reads the centred weights: no TATA box, the strongest weights on the Inr and the
+    # DPE, and C and G favoured upstream.
+    weights = next(cell for cell in notebook.cells if cell.id == "plot_weights")
+    printed = "".join(output.get("text", "") for output in weights.outputs
+                      if output.output_type == "stream")
+    preferred = re.search(r"would sit: ([ACGT]+)", printed).group(1)
+    assert sum(base in "AT" for base in preferred) <= 2, preferred
+    largest = re.search(r"largest centred weights.*:\n(.*)", printed).group(1)
+    positions = [int(entry.split()[0]) for entry in largest.split(", ")]
+    assert all(-2 <= position <= 4 or 27 <= position <= 31 for position in positions), largest
+    assert float(re.search(r"C and G: ([-+0-9.]+)", printed).group(1)) > 0
 
 
 def test_03_shows_underfitting_a_good_fit_and_overfitting():
