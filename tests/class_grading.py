@@ -10,6 +10,10 @@ from nbgrader.api import Gradebook
 
 from autograder.nbgrader_cli import make_course
 
+# The example class's limits (conftest's graded_class: its looping cell stops after 10 s); the
+# setup cell, which imports torch, keeps room for a machine loaded by gradings running at once.
+EXAMPLE_CLASS_LIMITS = {"cell_seconds": 10, "cell_seconds_by_id": {"setup": 120}}
+
 
 def course_like(graded_course, destination, assignment, students=None, limits=None):
     """A fresh course with ``assignment`` generated, the submissions of ``graded_course``

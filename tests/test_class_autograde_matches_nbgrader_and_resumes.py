@@ -12,8 +12,8 @@ import subprocess
 import nbformat
 import pytest
 
-from class_grading import (autograde_command, course_like, environment, gradebook_scores,
-                           processes_in_session, run_autograde, wait_until)
+from class_grading import (EXAMPLE_CLASS_LIMITS, autograde_command, course_like, environment,
+                           gradebook_scores, processes_in_session, run_autograde, wait_until)
 from example_submissions import ASSIGNMENT
 
 LEDGER = f".autograde/{ASSIGNMENT}.json"
@@ -38,7 +38,7 @@ def resumed_class(graded_class, tmp_path_factory):
     Returns a dict of what each step showed."""
     reference, _ = graded_class
     course = course_like(reference, tmp_path_factory.mktemp("parallel"), ASSIGNMENT,
-                         limits={"cell_seconds": 10})
+                         limits=EXAMPLE_CLASS_LIMITS)
     first = subprocess.Popen(autograde_command(ASSIGNMENT, "--jobs", "2"), cwd=course,
                              env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, start_new_session=True)
@@ -54,20 +54,20 @@ def resumed_class(graded_class, tmp_path_factory):
     left_behind = processes_in_session(first.pid)
     done_first = graded_students(course)
     times_first = graded_notebook_times(course, done_first)
+    folders_first = {path.parent.parent.name for path in
+                     (course / "autograded").glob(f"*/{ASSIGNMENT}/*.ipynb")}
     second = run_autograde(course, ASSIGNMENT, "--jobs", "2")
     return {"course": course, "reference": reference, "first_status": first.returncode,
             "first_output": first_output, "left_behind": left_behind, "done_first": done_first,
-            "times_first": times_first, "second": second}
+            "times_first": times_first, "folders_first": folders_first, "second": second}
 
 
 def test_ctrl_c_stops_cleanly_and_leaves_no_sandbox(resumed_class):
     assert resumed_class["first_status"] == 130, resumed_class["first_output"]
     assert "interrupted" in resumed_class["first_output"]
     assert resumed_class["left_behind"] == [], "processes outlived the interrupted run"
-    course = resumed_class["course"]
-    finished = {path.parent.parent.name for path in
-                (course / "autograded").glob(f"*/{ASSIGNMENT}/*.ipynb")}
-    assert finished <= resumed_class["done_first"], "a half-graded folder was left"
+    assert resumed_class["folders_first"] <= resumed_class["done_first"], (
+        "a half-graded folder was left")
 
 
 def test_restarted_run_regrades_nothing_twice(resumed_class):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from class_grading import course_like, environment, gradebook_scores, run_autograde, wait_until
+from class_grading import (EXAMPLE_CLASS_LIMITS, course_like, environment, gradebook_scores,
+                           run_autograde, wait_until)
 from example_submissions import ASSIGNMENT
 
 pytest.importorskip("distributed")
@@ -55,7 +56,7 @@ def test_a_class_graded_on_two_dask_workers_gets_nbgrader_scores(graded_class, c
                                                                   tmp_path):
     reference, _ = graded_class
     course = course_like(reference, tmp_path / "course", ASSIGNMENT, students=STUDENTS,
-                         limits={"cell_seconds": 10})
+                         limits=EXAMPLE_CLASS_LIMITS)
     result = run_autograde(course, ASSIGNMENT, "--scheduler", cluster)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "2 workers" in result.stderr
