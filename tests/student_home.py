@@ -12,10 +12,9 @@ from autograder.example_class import solution_code
 REPO = Path(__file__).resolve().parents[1]
 
 
-def student_environment(venv, home, user="ada"):
-    return {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(home), "USER": user,
-            "LOGNAME": user, "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
-            "TMPDIR": os.environ.get("TMPDIR", "/tmp")}
+def student_environment(venv, home):
+    return {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+            "MPLBACKEND": "Agg", "TMPDIR": os.environ.get("TMPDIR", "/tmp")}
 
 
 def run_as_student(venv, home, *command, cwd=None, timeout=900):

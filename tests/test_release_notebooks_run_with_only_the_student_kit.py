@@ -68,3 +68,14 @@ def test_the_answer_key_is_not_installed(student_venv, tmp_path):
     for package in ("solutions", "autograder"):
         run = run_as_student(student_venv, tmp_path, "python", "-c", f"import {package}")
         assert "ModuleNotFoundError" in run.stderr, run.stderr
+
+
+def test_the_practice_quiz_checks_answers_from_the_wheel(student_venv, tmp_path):
+    check = ("from dlbio_student.quiz.widget import quiz_widget\n"
+             "quiz = quiz_widget('review', seed=1)\n"
+             "current = next(c for c in quiz.attempts if c.question.type == 'single_choice')\n"
+             "quiz.inputs[current.id].value = current.question.answer\n"
+             "quiz.check_buttons[current.id].click()\n"
+             "print(quiz.feedback[current.id].value)\n")
+    run = run_as_student(student_venv, tmp_path, "python", "-c", check)
+    assert "Correct!" in run.stdout, run.stderr
