@@ -121,3 +121,51 @@ def test_top_kmer_reads_the_strongest_base_at_each_position():
     assert top_kmer(filter_from_motif("TATAAA")) == "TATAAA"
     weights = torch.tensor([[0.1, 0.9, 0.0, 0.0], [-1.0, -2.0, 0.5, -0.5], [0.3, 0.2, 0.1, 0.4]])
     assert top_kmer(weights) == "CGT"
+
+
+# -- interpretation: mutagenesis, filter PFMs, motif similarity ----------------------------------
+
+def test_mutation_effects_agree_with_one_mutant_at_a_time():
+    from solutions.cnn import mutation_effects
+    torch.manual_seed(0)
+    model = DNACNN(30, 4, 5, 26)
+    x = F.one_hot(torch.randint(0, 4, (30,)), 4).float()
+    effects = mutation_effects(model, x, batch_size=7)  # batches that do not divide 4 * 30
+    with torch.no_grad():
+        original = model(x[None])[0]
+        for i, base in [(0, 0), (3, 2), (29, 3), (17, 1)]:
+            mutant = x.clone()
+            mutant[i] = F.one_hot(torch.tensor(base), 4).float()
+            expected = 0.0 if x[i, base] else model(mutant[None])[0] - original
+            assert torch.isclose(effects[i, base], torch.as_tensor(expected), atol=1e-6)
+    assert effects[x.bool()].abs().max() == 0 and not model.training
+
+
+def test_filter_pfms_average_each_filters_top_windows():
+    from solutions.cnn import filter_pfms
+    torch.manual_seed(0)
+    conv = nn.Conv1d(4, 3, 5)
+    x = F.one_hot(torch.randint(0, 4, (20, 30)), 4).float()
+    pfms = filter_pfms(conv, x, 10)
+    assert pfms.shape == (3, 5, 4) and torch.allclose(pfms.sum(dim=2), torch.ones(3, 5))
+    with torch.no_grad():
+        activations = conv(x.transpose(1, 2))[:, 1].flatten()  # filter 1, index n * 26 + i
+    top = activations.topk(10).indices.tolist()
+    windows = torch.stack([x[index // 26, index % 26:index % 26 + 5] for index in top])
+    assert torch.allclose(pfms[1], windows.mean(dim=0))
+
+
+def test_motif_similarity_finds_a_motif_on_either_strand_and_overhanging():
+    from dlbio_student.data.jaspar_motifs import position_probability_matrices
+    from solutions.cnn import motif_similarity, reverse_complement_matrix
+    matrices = {name: torch.tensor(m, dtype=torch.float32)
+                for name, m in position_probability_matrices().items()}
+    hnf4a = matrices["HNF4A"]
+    uniform = torch.full((3, 4), 0.25)
+    assert abs(motif_similarity(hnf4a, hnf4a) - 1) < 1e-6
+    assert abs(motif_similarity(torch.cat([uniform, reverse_complement_matrix(hnf4a)]), hnf4a)
+               - 1) < 1e-6
+    half = motif_similarity(torch.cat([uniform, hnf4a[:5]]), hnf4a)  # 4 positions hang over
+    assert 0.4 < half < 0.9
+    assert all(motif_similarity(matrices[a], matrices[b]) < 0.55
+               for a in matrices for b in matrices if a != b)

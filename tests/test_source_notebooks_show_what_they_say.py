@@ -103,3 +103,21 @@ def test_04_compares_the_cnn_and_the_mlp_on_one_budget_without_peeking_at_the_te
         "training_loop", "train_cnn", "mlp_for_comparison"))
     assert "train_model(cnn)" in training and "train_model(mlp)" in training  # one budget
     assert "x_test" not in training.split("def train_model")[1].split("def count_parameters")[0]
+
+
+def test_04_finds_the_planted_motifs_by_mutagenesis_and_in_its_filters():
+    """The end of 04, on the notebook's own run: the trained CNN's most important positions lie
+    inside the planted sites far more often than an untrained CNN's or random positions, and for
+    every planted JASPAR factor some learned filter's PFM matches it with similarity >= 0.75
+    (unrelated planted matrices score 0.4-0.5 against each other, untrained filters <= 0.6)."""
+    scores = ("import json\nprint(json.dumps({'top10': top10_in_sites, "
+              "'best': {name: score for name, (_, score) in best_filters.items()}, "
+              "'untrained': untrained_best}))")
+    notebook = executed("04_cnn", scores)
+    measured = json.loads(notebook.cells[-1].outputs[0]["text"])
+    top10 = measured["top10"]
+    assert top10["trained CNN"] > 0.4
+    assert top10["trained CNN"] > 4 * max(top10["untrained CNN"], top10["random positions"])
+    assert set(measured["best"]) == {"HNF4A", "CEBPB", "FOXA1"}
+    for name, score in measured["best"].items():
+        assert score >= 0.75 and score > measured["untrained"][name] + 0.1, (name, measured)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dlbio_student.data.synthetic_dna import (ENHANCER_LENGTH, TSS, enhancer_like,
-                                           promoter_like)
+                                             enhancer_like_with_sites, promoter_like)
 
 
 @pytest.fixture(scope="module")
@@ -62,20 +62,22 @@ def test_positives_are_cpg_rich_around_the_tss_and_background_is_cpg_depleted(pr
     assert 0.15 < background.count("CG") / expected < 0.5
 
 
-ENHANCER_SITES = "CACGTG|TGA[CG]TCA|GGG[AG][ACGT][AT][CT][CT]CC|GG[AG][AG][AT][ACGT][CT]CCC"
+@pytest.fixture(scope="module")
+def sites_by_label():
+    frame, sites = enhancer_like_with_sites(seed=0)
+    return sites.assign(label=frame["label"].to_numpy()[sites["row"]]), frame
 
 
-def test_enhancers_carry_several_tf_sites_and_background_few(enhancers):
-    positives, negatives = enhancers
-    sites = f"(?=({ENHANCER_SITES}))"
-    assert positives.str.count(sites).mean() > 2.5
-    assert negatives.str.count(sites).mean() < 0.4
+def test_enhancers_carry_several_tf_sites_and_background_few(sites_by_label):
+    sites, frame = sites_by_label
+    per_class = sites.groupby("label").size() / frame.groupby("label").size()
+    assert per_class[1] > 2.5
+    assert per_class[0] < 0.4
 
 
-def test_enhancer_sites_are_spread_over_the_whole_sequence(enhancers):
-    positives, _ = enhancers
-    starts = np.array([m.start() for seq in positives
-                       for m in re.finditer(f"(?=({ENHANCER_SITES}))", seq)])
+def test_enhancer_sites_are_spread_over_the_whole_sequence(sites_by_label):
+    sites, _ = sites_by_label
+    starts = sites[sites["label"] == 1]["start"].to_numpy()
     per_100_bp = np.bincount(starts // 100, minlength=ENHANCER_LENGTH // 100)
     assert per_100_bp.min() > 0.15 * len(starts)
 

@@ -16,7 +16,7 @@ from autograder.checks import (CheckFailed, call_explained, describe, exercise, 
                                expect_close, expect_equal, expect_one_per_sequence, expect_raises,
                                expect_tensor, explain_error, is_close)
 from autograder.grading_kit import (BASES, load_state, one_hot, pair_by_shape, random_dna,
-                                    random_one_hot, state_shapes)
+                                    random_one_hot, state_shapes, twin)
 from autograder.student import StudentError
 
 SCAN_HINT = ("feature_map[i] = sum(x[i:i+K] * filt) + bias, for every position i where the whole "
@@ -622,3 +622,302 @@ def test_top_kmer_of_an_all_negative_filter(student, rng):
     expect_equal(got, reference.top_kmer(filter_weights),
                  hint="At each position, the base with the largest (here: least negative) weight.",
                  mistakes=_kmer_mistakes(filter_weights))
+
+
+# -- mutation_effects ----------------------------------------------------------------------------
+# The model is a small MLP on one-hot DNA built in the sandbox from torch layers (so the checks do
+# not depend on the student's DNACNN), with the same random weights as its twin built here.
+
+MUTAGENESIS_HINT = ("effects[i, b] = p(the original with base b at position i) - p(the original): "
+                    "every mutant is a fresh copy of the original with one row replaced by the "
+                    "one-hot of b, and the base already at i gets 0.")
+
+
+def _mutagenesis_layers(length, dropout=0.0):
+    layers = [("Flatten", (), {}), ("Linear", (4 * length, 16), {}), ("Tanh", (), {}),
+              ("Linear", (16, 1), {}), ("Sigmoid", (), {}), ("Flatten", (0,), {})]
+    return layers[:3] + [("Dropout", (dropout,), {})] + layers[3:] if dropout else layers
+
+
+def _effects_by_loop(model, x, restore=True, clear_row=True, subtract=True):
+    """Mutagenesis one mutant at a time, and the typical ways of getting it wrong."""
+    model.eval()
+    with torch.no_grad():
+        original = model(x.unsqueeze(0))[0]
+        effects, mutant = torch.zeros(len(x), 4), x.clone()
+        for i in range(len(x)):
+            for base in range(4):
+                if restore:
+                    mutant = x.clone()
+                if clear_row:
+                    mutant[i] = 0.0
+                mutant[i, base] = 1.0
+                effects[i, base] = model(mutant.unsqueeze(0))[0] - (original if subtract else 0)
+    return effects
+
+
+def _mutagenesis_mistakes(model, x):
+    expected = reference.mutation_effects(model, x)
+    return [(_effects_by_loop(model, x, restore=False),
+             "You did not restore the original base: each mutant must differ from the ORIGINAL "
+             "sequence at one position only. Start every mutant from one_hot.clone()."),
+            (_effects_by_loop(model, x, clear_row=False),
+             "Your mutants have two bases at the mutated position: zero the whole row first "
+             "(mutant[i] = 0), then set the new base (mutant[i, b] = 1)."),
+            (_effects_by_loop(model, x, subtract=False),
+             "You returned the mutants' probabilities: subtract the probability of the original "
+             "sequence, and the base already there gets 0."),
+            (-expected, "The sign is reversed: p(mutant) - p(original), so a mutation that "
+                        "lowers the probability has a negative effect."),
+            (expected.abs(), "Keep the sign: a mutation can raise or lower the probability."),
+            (expected.T, "One row per position and one column per base: shape (L, 4).")]
+
+
+def _mutation_effects(student, model, x):
+    try:
+        got = student.call("mutation_effects", model, x)
+    except StudentError as error:
+        explain_error(error, {"mat1 and mat2 shapes cannot be multiplied": (
+            "The model takes a batch of one-hot sequences, shape (N, L, 4): stack the mutants "
+            "into one tensor (or unsqueeze(0) a single sequence).")})
+    if isinstance(got, torch.Tensor) and got.dim() == 2 and got.shape[1] == 3:
+        raise CheckFailed(expected=f"a tensor of shape ({len(x)}, 4)", got=describe(got),
+                          hint="Keep all four columns, one per base (A C G T); the base already "
+                               "at a position gets 0.")
+    expect_tensor(got, shape=(len(x), 4), dtype=torch.float32,
+                  hint="Return a (L, 4) float32 tensor: one row per position, one column per base.")
+    expect(not got.requires_grad, "effects that carry no graph", "a tensor with requires_grad",
+           "Compute the effects under torch.no_grad(): mutagenesis is inference, not training.")
+    return got
+
+
+def _mutagenesis_run(student, rng, length, dropout=0.0):
+    """(local model, the student's effects on its sandbox twin, the sequence); with dropout the
+    twin is handed over in training mode."""
+    local, remote = twin(student, _mutagenesis_layers(length, dropout), rng)
+    if dropout:
+        remote.call("train")
+    x = random_one_hot_batch(rng, 1, length)[0]
+    got = _mutation_effects(student, remote, x)
+    if dropout and not is_close(got, reference.mutation_effects(local, x)) \
+            and remote.attr("training"):
+        raise CheckFailed(expected="the effects of the model in evaluation mode",
+                          got=describe(got), hint="You forgot model.eval(): in training mode "
+                          "dropout switches units off at random, so every prediction is noisy.")
+    return local, got, x
+
+
+@exercise("mutation_effects", weight=2)
+@pytest.mark.parametrize("length", [6, 25, 500])
+def test_mutation_effects_are_the_change_in_probability(student, rng, length):
+    """every single-base mutant of a random sequence (500 bp: 2000 mutants), minus the original's
+    probability"""
+    local, got, x = _mutagenesis_run(student, rng, length)
+    expect_close(got, reference.mutation_effects(local, x), hint=MUTAGENESIS_HINT,
+                 mistakes=_mutagenesis_mistakes(local, x))
+
+
+@exercise("mutation_effects")
+def test_the_base_already_there_has_no_effect(student, rng):
+    """the column of the original base is 0 at every position"""
+    _, got, x = _mutagenesis_run(student, rng, 40)
+    expect_close(got[x.bool()], torch.zeros(40), atol=1e-6,
+                 hint="Mutating a base to itself changes nothing: its effect is 0.")
+
+
+@exercise("mutation_effects", weight=2)
+def test_mutation_effects_evaluate_the_model_in_eval_mode(student, rng):
+    """a model with dropout, handed over in training mode, is evaluated deterministically"""
+    local, got, x = _mutagenesis_run(student, rng, 20, dropout=0.5)
+    expect_close(got, reference.mutation_effects(local, x), hint=MUTAGENESIS_HINT,
+                 mistakes=_mutagenesis_mistakes(local, x))
+
+
+# -- filter_pfms ---------------------------------------------------------------------------------
+
+PFM_HINT = ("For each filter: the n_windows highest activations over all sequences and positions, "
+            "and the mean of the one-hot windows x[n, i:i+K] that gave them.")
+
+
+def _conv_twin(student, rng, n_filters, kernel_size):
+    """(local Conv1d, sandbox Conv1d) with the same random weights."""
+    local = torch.nn.Conv1d(4, n_filters, kernel_size)
+    with torch.no_grad():
+        local.weight.copy_(torch.randn(local.weight.shape, generator=rng))
+        local.bias.copy_(torch.randn(n_filters, generator=rng))
+    remote = student.make("torch.nn.Conv1d", 4, n_filters, kernel_size)
+    remote.call("load_state_dict", local.state_dict())
+    return local, remote
+
+
+def _windows(x, kernel_size):
+    """(N * P, K, 4) every window of (N, L, 4), window n * P + i = x[n, i:i+K]."""
+    return x.unfold(1, kernel_size, 1).transpose(2, 3).reshape(-1, kernel_size, 4)
+
+
+def _pfm_mistakes(conv, x, n_windows):
+    expected = reference.filter_pfms(conv, x, n_windows)
+    kernel_size = conv.kernel_size[0]
+    with torch.no_grad():
+        activations = conv(x.transpose(1, 2))  # (N, F, P)
+    flat = activations.transpose(1, 2).reshape(-1, activations.shape[1])  # (N * P, F)
+    lowest = _windows(x, kernel_size)[flat.topk(n_windows, dim=0, largest=False).indices.T]
+    lowest = lowest.mean(dim=1)
+    starts = activations.argmax(dim=2)  # (N, F): where each sequence activates each filter most
+    best_of_each = torch.stack([torch.stack([x[n, i:i + kernel_size]
+                                             for n, i in enumerate(starts[:, f].tolist())]
+                                            ).mean(dim=0) for f in range(activations.shape[1])])
+    return [(expected * n_windows, "Average the windows (divide the counts by n_windows): each "
+                                   "row of a frequency matrix sums to 1."),
+            (lowest, "You took the windows with the LOWEST activations: a filter's motif is what "
+                     "activates it most (topk, largest=True)."),
+            (best_of_each, "Take the top windows over all sequences and positions together, not "
+                           "the best window of each sequence: one sequence may hold several."),
+            (expected.transpose(1, 2), "Return (n_filters, K, 4): one row per position of the "
+                                       "filter, columns A C G T.")]
+
+
+def _filter_pfms(student, conv, x, n_windows):
+    try:
+        got = student.call("filter_pfms", conv, x, n_windows)
+    except StudentError as error:
+        explain_error(error, {"to have 4 channels, but got": (
+            "Conv1d wants channels first: conv(x.transpose(1, 2)) on the (N, L, 4) one-hot "
+            "batch.")})
+    return got
+
+
+@exercise("filter_pfms", weight=3)
+@pytest.mark.parametrize("n_filters, kernel_size, n_windows", [(3, 5, 10), (6, 8, 25)])
+def test_filter_pfms_average_the_most_activating_windows(student, rng, n_filters, kernel_size,
+                                                         n_windows):
+    """random filters over random DNA: each PFM is the mean of its top-activating windows"""
+    local, remote = _conv_twin(student, rng, n_filters, kernel_size)
+    x = random_one_hot_batch(rng, 12, 40)
+    got = _filter_pfms(student, remote, x, n_windows)
+    expect_tensor(got, dtype=torch.float32,
+                  hint="Return a (n_filters, K, 4) float32 tensor of frequencies.")
+    expect_close(got, reference.filter_pfms(local, x, n_windows), hint=PFM_HINT,
+                 mistakes=_pfm_mistakes(local, x, n_windows))
+
+
+@exercise("filter_pfms", weight=2)
+def test_a_filter_planted_in_the_dna_gives_back_its_motif(student, rng):
+    """a filter that detects CAAAGTCCA, over DNA holding that site, returns its one-hot"""
+    local, remote = _conv_twin(student, rng, 2, 9)
+    # filter 0 detects the site; filter 1 keeps its random weights (no ties between windows)
+    state = {"weight": torch.stack([one_hot("CAAAGTCCA").T, local.weight[1].detach()]),
+             "bias": torch.zeros(2)}
+    local.load_state_dict(state)
+    remote.call("load_state_dict", state)
+    sequences = [random_dna(rng, 60) for _ in range(6)]
+    sequences = [seq[:10 + 7 * n] + "CAAAGTCCA" + seq[19 + 7 * n:] for n, seq in
+                 enumerate(sequences[:4])] + sequences[4:]
+    x = torch.stack([one_hot(seq) for seq in sequences])
+    got = _filter_pfms(student, remote, x, 4)
+    expect_tensor(got, shape=(2, 9, 4), hint="(n_filters, K, 4): here (2, 9, 4).")
+    expect_close(got[0], one_hot("CAAAGTCCA"), hint="The four windows that activate the filter "
+                 "most are the four planted sites: " + PFM_HINT,
+                 mistakes=[(mistaken[0], hint) for mistaken, hint in
+                           _pfm_mistakes(local, x, 4)[:3]])
+
+
+# -- motif_similarity ----------------------------------------------------------------------------
+
+SIMILARITY_HINT = ("Place the motif at every shift from 1 - K2 to K1 - 1, on both strands; motif "
+                   "positions off the ends of the pfm meet [0.25, 0.25, 0.25, 0.25]; score the "
+                   "cosine similarity of the two flattened tables minus 0.25; keep the best.")
+
+
+def _similarity_variant(pfm, motif, strands=("forward", "reverse complement"), centre=True,
+                        overhang=True):
+    """motif_similarity, and the typical ways of getting it wrong."""
+    forms = {"forward": motif, "reverse complement": motif.flip(0).flip(1),
+             "reverse": motif.flip(0), "complement": motif.flip(1)}
+    offset = 0.25 if centre else 0.0
+    best = -1.0
+    for strand in (forms[name] for name in strands):
+        shifts = (range(1 - len(strand), len(pfm)) if overhang
+                  else range(0, len(pfm) - len(strand) + 1))
+        for shift in shifts:
+            aligned = torch.full_like(strand, 0.25)
+            lo, hi = max(0, -shift), min(len(strand), len(pfm) - shift)
+            aligned[lo:hi] = pfm[shift + lo:shift + hi]
+            best = max(best, F.cosine_similarity((aligned - offset).flatten(),
+                                                 (strand - offset).flatten(), dim=0).item())
+    return best
+
+
+def _similarity_mistakes(pfm, motif):
+    return [(_similarity_variant(pfm, motif, strands=("forward",)),
+             "Factors bind either strand: also score the motif's reverse complement, "
+             "motif.flip(0).flip(1)."),
+            (_similarity_variant(pfm, motif, strands=("forward", "complement")),
+             "The reverse complement reverses the positions too: motif.flip(0).flip(1), not only "
+             "the complement."),
+            (_similarity_variant(pfm, motif, strands=("forward", "reverse")),
+             "The reverse complement swaps each base for its partner too (A<->T, C<->G, i.e. "
+             "reversed columns): motif.flip(0).flip(1), not only reversed positions."),
+            (_similarity_variant(pfm, motif, centre=False),
+             "Subtract 0.25 from every frequency before the cosine similarity, so that "
+             "positions that prefer no base count for nothing."),
+            (_similarity_variant(pfm, motif, overhang=False),
+             "Also try the shifts where the motif hangs over an end of the pfm (from 1 - K2 to "
+             "K1 - 1); the positions off the end meet uniform columns.")]
+
+
+def _random_pfm(rng, length):
+    """(length, 4) frequencies, each row drawn from a flat Dirichlet, sharpened."""
+    weights = torch.rand(length, 4, generator=rng) ** 3 + 0.01
+    return weights / weights.sum(dim=1, keepdim=True)
+
+
+def _motif_similarity(student, pfm, motif):
+    try:
+        got = student.call("motif_similarity", pfm, motif)
+    except StudentError as error:
+        explain_error(error, {"must match the size of tensor": (
+            "The aligned part of the pfm must have the motif's shape (K2, 4): fill the positions "
+            "that hang over an end with 0.25.")})
+    if isinstance(got, torch.Tensor) and got.numel() == 1:
+        raise CheckFailed(expected="a float", got=describe(got),
+                          hint="Return a Python float: score.item().")
+    expect(isinstance(got, float), "a float between -1 and 1", describe(got),
+           "Return the best score as a float (use .item()).")
+    return got
+
+
+@exercise("motif_similarity", weight=3)
+@pytest.mark.parametrize("strand", ["forward", "reverse complement", "complement"])
+def test_a_motif_hidden_in_a_pfm_is_found_on_its_strand(student, rng, strand):
+    """a motif copied, with noise, into the middle of a longer pfm scores high on either strand
+    (and its mere complement, which no strand of DNA reads, does not count)"""
+    motif, pfm = _random_pfm(rng, 7), _random_pfm(rng, 12)
+    planted = {"forward": motif, "reverse complement": motif.flip(0).flip(1),
+               "complement": motif.flip(1)}[strand]
+    pfm[3:10] = 0.8 * planted + 0.2 * pfm[3:10]
+    got = _motif_similarity(student, pfm, motif)
+    expect_close(got, reference.motif_similarity(pfm, motif), hint=SIMILARITY_HINT,
+                 mistakes=_similarity_mistakes(pfm, motif))
+
+
+@exercise("motif_similarity", weight=2)
+def test_a_motif_hanging_over_the_end_of_a_pfm(student, rng):
+    """half a motif at the end of a pfm: the best shift hangs over, off-end positions uniform"""
+    motif, pfm = _random_pfm(rng, 9), _random_pfm(rng, 10)
+    pfm[6:] = motif[:4]
+    got = _motif_similarity(student, pfm, motif)
+    expect_close(got, reference.motif_similarity(pfm, motif), hint=SIMILARITY_HINT,
+                 mistakes=_similarity_mistakes(pfm, motif))
+
+
+@exercise("motif_similarity")
+def test_unrelated_matrices_and_the_same_matrix(student, rng):
+    """a matrix matches itself with 1.0; two random matrices score what the reference says"""
+    motif = _random_pfm(rng, 8)
+    expect_close(_motif_similarity(student, motif, motif), 1.0, atol=1e-5,
+                 hint="A matrix aligned with itself scores 1 (the cosine of a vector with itself).",
+                 mistakes=_similarity_mistakes(motif, motif))
+    pfm, other = _random_pfm(rng, 10), _random_pfm(rng, 6)
+    expect_close(_motif_similarity(student, pfm, other), reference.motif_similarity(pfm, other),
+                 hint=SIMILARITY_HINT, mistakes=_similarity_mistakes(pfm, other))

@@ -26,6 +26,8 @@ STAND_INS = {
     "human_nontata_promoters": ("promoter-like", synthetic_dna.promoter_like),
     "human_enhancers_cohn": ("enhancer-like", synthetic_dna.enhancer_like),
 }
+# Stand-ins that also report where they planted their binding sites: (frame, sites).
+WITH_SITES = {"human_enhancers_cohn": synthetic_dna.enhancer_like_with_sites}
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,16 @@ class DNADataset:
     """A data set for a notebook.
 
     ``frame`` has columns sequence (str, uppercase), label (int 0/1), split ("train"/"test");
-    ``source`` is "real" (read from ``location``) or "synthetic" (``location`` is None).
+    ``source`` is "real" (read from ``location``) or "synthetic" (``location`` is None);
+    ``sites``: for synthetic enhancers, where each binding site was planted (columns row, motif,
+    start, end, strand; see ``synthetic_dna.enhancer_like_with_sites``); None for real data,
+    whose sites nobody knows for sure.
     """
     name: str
     frame: pd.DataFrame
     source: str
     location: Path | None = None
+    sites: pd.DataFrame | None = None
 
     @property
     def train(self):
@@ -77,6 +83,9 @@ def load_dataset(name, max_per_split=None, seed=0):
     n_train, n_test = synthetic_dna.N_TRAIN, synthetic_dna.N_TEST
     if max_per_split is not None:
         n_train, n_test = min(n_train, max_per_split), min(n_test, max_per_split)
+    if name in WITH_SITES:
+        frame, sites = WITH_SITES[name](n_train, n_test, seed)
+        return DNADataset(name, frame, "synthetic", sites=sites)
     generate = STAND_INS[name][1]
     return DNADataset(name, generate(n_train, n_test, seed), "synthetic")
 

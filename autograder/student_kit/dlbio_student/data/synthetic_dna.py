@@ -7,8 +7,10 @@ promoters (CpG island, initiator, DPE, GC boxes) where they sit in real promoter
 planted TATA box; a linear model on one-hot DNA finds them because their *positions* are fixed.
 
 ``enhancer_like`` imitates ``human_enhancers_cohn``: 500 bp windows. Positives carry a few
-transcription-factor binding sites at *random* positions, so a model must recognise a motif
-wherever it is (a convolution), not at one place (a linear model or an MLP).
+binding sites of liver transcription factors at *random* positions, so a model must recognise a
+motif wherever it is (a convolution), not at one place (a linear model or an MLP). Each site is
+sampled from the factor's JASPAR matrix (``jaspar_motifs``), so no two sites need be identical,
+as in real enhancers; ``enhancer_like_with_sites`` also says where each one was planted.
 
 Both are noisy on purpose (motifs missing from some positives, decoy motifs and GC-rich stretches
 in some negatives, GC content varying from sequence to sequence), so no model is perfect. The
@@ -23,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from . import jaspar_motifs
 
 BASES = "ACGT"
 IUPAC = {"A": "A", "C": "C", "G": "G", "T": "T", "R": "AG", "Y": "CT", "S": "CG", "W": "AT",
@@ -39,11 +43,11 @@ INITIATOR = "YYANWYY"  # Inr, its A is the TSS (+1)
 GC_BOX = "GGGCGG"      # Sp1 site, in either orientation, 40-110 bp upstream
 DPE = "RGWYV"          # downstream promoter element at +28..+32, common without a TATA box
 
-# Transcription-factor sites of enhancers, bound on either strand.
-E_BOX = "CACGTG"       # bHLH factors (MYC/MAX, USF)
-AP1_SITE = "TGASTCA"   # FOS/JUN
-NFKB_SITE = "GGGRNWYYCC"  # kappa-B site (canonical consensus), bound by NF-kB dimers
-ENHANCER_MOTIFS = (E_BOX, AP1_SITE, NFKB_SITE)
+# Transcription-factor sites of enhancers, bound on either strand: {name: (K, 4) probabilities}.
+ENHANCER_MOTIFS = jaspar_motifs.position_probability_matrices()
+SITE_COLUMNS = ["row", "motif", "start", "end", "strand"]
+SITES_PER_ENHANCER = (3, 5)  # fewest, most
+DECOY_FRACTION = 0.1         # background sequences with one site
 
 # Genome-wide GC content varies between regions (isochores); both classes share the range.
 BACKGROUND_GC = (0.35, 0.55)
@@ -61,13 +65,26 @@ def promoter_like(n_train=N_TRAIN, n_test=N_TEST, seed=0):
     Returns a DataFrame with columns ``sequence`` (str, uppercase ACGT), ``label`` (int 0/1)
     and ``split`` ("train" rows first, then "test"), rows shuffled within each split.
     """
-    return _generate(_promoter_codes, n_train, n_test, seed)
+    return _generate(_without_sites(_promoter_codes), n_train, n_test, seed)[0]
 
 
 def enhancer_like(n_train=N_TRAIN, n_test=N_TEST, seed=0):
     """Enhancer-like (label 1) and background (label 0) sequences of 500 bp, balanced classes.
 
     Same columns as :func:`promoter_like`.
+    """
+    return enhancer_like_with_sites(n_train, n_test, seed)[0]
+
+
+def enhancer_like_with_sites(n_train=N_TRAIN, n_test=N_TEST, seed=0):
+    """``(frame, sites)``: the frame of :func:`enhancer_like` and where each binding site was
+    planted in it (the ground truth a model's explanations can be scored against).
+
+    ``sites`` has one row per site, columns ``row`` (the frame's index of the sequence),
+    ``motif`` (a name of ``ENHANCER_MOTIFS``, e.g. "HNF4A"), ``start`` and ``end`` (the site is
+    ``sequence[start:end]``), ``strand`` ("+": the matrix reads 5'->3' along the sequence; "-":
+    along the reverse complement). Sites never overlap. Most sit in enhancers; a few are decoys
+    in background sequences.
     """
     return _generate(_enhancer_codes, n_train, n_test, seed)
 
@@ -87,15 +104,24 @@ def write_genomic_benchmarks_layout(frame, root, dataset):
 
 
 def _generate(make_codes, n_train, n_test, seed):
+    """(frame, sites); ``make_codes(rng, labels)`` returns (codes, sites of those rows)."""
     # Independent streams for the two splits: the test set does not change with n_train.
     train_rng, test_rng = (np.random.default_rng(stream)
                            for stream in np.random.SeedSequence(seed).spawn(2))
-    frames = []
+    frames, site_frames = [], []
     for split, rng, n in (("train", train_rng, n_train), ("test", test_rng, n_test)):
         labels = rng.permutation(np.arange(n) < n // 2).astype(int)
-        frames.append(pd.DataFrame({"sequence": _to_strings(make_codes(rng, labels)),
-                                    "label": labels, "split": split}))
-    return pd.concat(frames, ignore_index=True)
+        codes, sites = make_codes(rng, labels)
+        frames.append(pd.DataFrame({"sequence": _to_strings(codes), "label": labels,
+                                    "split": split}))
+        site_frames.append(sites.assign(row=sites["row"] + (n_train if split == "test" else 0)))
+    sites = pd.concat(site_frames, ignore_index=True).sort_values(["row", "start"])
+    return pd.concat(frames, ignore_index=True), sites.reset_index(drop=True)
+
+
+def _without_sites(make_codes):
+    """A ``make_codes`` that records no sites."""
+    return lambda rng, labels: (make_codes(rng, labels), pd.DataFrame(columns=SITE_COLUMNS))
 
 
 def _promoter_codes(rng, labels):
@@ -130,19 +156,54 @@ def _promoter_codes(rng, labels):
 
 
 def _enhancer_codes(rng, labels):
-    """(N, 500) codes: positives carry 2-4 TF sites anywhere, a few negatives one (a decoy)."""
+    """(N, 500) codes and their sites: positives carry a few TF sites anywhere (none
+    overlapping), a few negatives one (a decoy)."""
     n = len(labels)
     gc = rng.uniform(*BACKGROUND_GC, n) + ENHANCER_GC_SHIFT * labels
     codes = _background(rng, n, ENHANCER_LENGTH, gc)
-    n_sites = np.where(labels == 1, rng.integers(2, 5, n), rng.random(n) < 0.1)
+    occupied = np.zeros(codes.shape, dtype=bool)
+    fewest, most = SITES_PER_ENHANCER
+    n_sites = np.where(labels == 1, rng.integers(fewest, most + 1, n),
+                       rng.random(n) < DECOY_FRACTION)
+    names = list(ENHANCER_MOTIFS)
+    sites = []
     for occurrence in range(n_sites.max(initial=0)):
         rows = np.flatnonzero(n_sites > occurrence)
-        motif_of_row = rng.integers(len(ENHANCER_MOTIFS), size=len(rows))
-        for motif_index, motif in enumerate(ENHANCER_MOTIFS):
+        motif_of_row = rng.integers(len(names), size=len(rows))
+        for motif_index, name in enumerate(names):
             chosen = rows[motif_of_row == motif_index]
-            _plant(rng, codes, chosen, _anywhere(rng, len(chosen), ENHANCER_LENGTH, motif), motif,
-                   either_strand=True)
-    return codes
+            width = len(ENHANCER_MOTIFS[name])
+            starts = _free_starts(rng, occupied, chosen, width)
+            reverse = _plant_matrix(rng, codes, chosen, starts, ENHANCER_MOTIFS[name])
+            occupied[chosen[:, None], starts[:, None] + np.arange(width)] = True
+            sites.append(pd.DataFrame({"row": chosen, "motif": name, "start": starts,
+                                       "end": starts + width,
+                                       "strand": np.where(reverse, "-", "+")}))
+    return codes, pd.concat(sites, ignore_index=True) if sites else pd.DataFrame(
+        columns=SITE_COLUMNS)
+
+
+def _free_starts(rng, occupied, rows, width):
+    """(len(rows),) starts at which ``width`` bases fit without touching an occupied base."""
+    starts = np.zeros(len(rows), dtype=int)
+    pending = np.arange(len(rows))
+    while len(pending):
+        starts[pending] = rng.integers(0, occupied.shape[1] - width + 1, len(pending))
+        window = starts[pending, None] + np.arange(width)
+        pending = pending[occupied[rows[pending, None], window].any(axis=1)]
+    return starts
+
+
+def _plant_matrix(rng, codes, rows, starts, probabilities):
+    """Write into each of ``rows`` at ``starts`` a site sampled base by base from the (K, 4)
+    ``probabilities``, on a random strand; returns which rows got the reverse complement."""
+    cumulative = np.cumsum(probabilities, axis=1)[None]  # (1, K, 4)
+    u = rng.random((len(rows), len(probabilities), 1))
+    instances = (u >= cumulative[..., :3]).sum(axis=2).astype(np.int8)  # (n, K) codes
+    reverse = rng.random(len(rows)) < 0.5
+    instances[reverse] = 3 - instances[reverse, ::-1]  # reverse complement: complement = 3 - code
+    codes[rows[:, None], starts[:, None] + np.arange(len(probabilities))] = instances
+    return reverse
 
 
 def _background(rng, n, length, gc):
