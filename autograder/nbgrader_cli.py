@@ -1,7 +1,6 @@
 """Driving the real nbgrader command line: the demo, the benchmark and the tests share this.
 
-    python -m autograder.nbgrader_cli    regenerate release/ from source/ and fit each
-                                         assignment's limits to its reference (``make release``)
+    python -m autograder.nbgrader_cli    regenerate release/ from source/ (``make release``)
 """
 import os
 import shutil
@@ -59,7 +58,3 @@ def generate_release(course, assignments, announce=False):
 
 if __name__ == "__main__":
     generate_release(REPO, assignments_in(REPO), announce=True)
-    from .fitted_limits import main as fit_limits
-
-    print("$ python -m autograder.fitted_limits   (times each reference notebook)", flush=True)
-    fit_limits()

@@ -15,6 +15,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,6 @@ from pathlib import Path
 SANDBOX_UIDS = range(0x70000000, 0x70000000 + 4096)
 UID_LOCKS = Path("/run/dlbio-sandbox-uids")
 HOME = "/home/student"
-HOME_SEED = "/opt/dlbio-home"  # the files the home starts with, read-only, copied in at start
 HARNESS = "/opt/dlbio"
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
 TRUSTED_PACKAGES = ("solutions", "autograder")
@@ -127,7 +127,8 @@ def kernel_command(isolation, harness_dir, workspace, runtime_dir, socket_dir, c
 
     harness_dir: holds ``dlbio_inside.py`` and ``lib/`` (the student-visible course data layer);
     workspace: the files the private home starts with (the home itself lives in memory, of
-    their size plus ``limits.home_bytes``; in the fallback, the home itself); runtime_dir:
+    their size plus ``limits.home_bytes``, and they arrive through ``send_home``; in the
+    fallback, the home itself); runtime_dir:
     connection file and IPC sockets, mounted at the same path inside so both sides can name the
     sockets alike; socket_dir: where the grader listens for the grading session, mounted
     read-only at the same path; limits: ``Limits`` (sizes of the home and /tmp); uid: the
@@ -149,8 +150,7 @@ def kernel_command(isolation, harness_dir, workspace, runtime_dir, socket_dir, c
     python_prefixes = python_prefixes_of_this_interpreter()
     binds = [("--ro-bind", prefix, prefix) for prefix in sorted(python_prefixes)]
     binds += [("--tmpfs", None, folder) for folder in trusted_package_dirs(python_prefixes)]
-    binds += [("--ro-bind", str(workspace), HOME_SEED),
-              (["--perms", "0777", "--size", str(home_bytes), "--tmpfs"], None, HOME),
+    binds += [(["--perms", "0777", "--size", str(home_bytes), "--tmpfs"], None, HOME),
               ("--ro-bind", str(harness_dir), HARNESS),
               ("--bind", str(runtime_dir), str(runtime_dir)),
               ("--ro-bind", str(socket_dir), str(socket_dir))]
@@ -167,9 +167,25 @@ def kernel_command(isolation, harness_dir, workspace, runtime_dir, socket_dir, c
         drop_user = [shutil.which("setpriv") or "/usr/bin/setpriv",
                      f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                      "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
-    seed_home = ["/bin/sh", "-c", f'cp -R {HOME_SEED}/. {HOME}/ && exec "$0" "$@"']
+    # The home's first files arrive as a tar stream on stdin (``send_home``): no folder of
+    # the host is mounted for them, so none is left for student code to find.
+    seed_home = ["/bin/sh", "-c", f'tar -x -f - -C {HOME} && exec "$0" "$@" < /dev/null']
     return [shutil.which("bwrap"), *_namespace_args(), *mounts, "--", *drop_user, *seed_home,
             *python]
+
+
+def send_home(isolation, process, workspace):
+    """Write ``workspace`` as a tar stream to the starting sandbox ``process``'s stdin (it
+    unpacks it into its home), then close the stream. Nothing to send in the fallback."""
+    if isolation.mode != "bubblewrap":
+        return
+    try:
+        with tarfile.open(fileobj=process.stdin, mode="w|") as stream:
+            for path in sorted(Path(workspace).iterdir()):
+                stream.add(path, arcname=path.name)
+        process.stdin.close()
+    except (BrokenPipeError, OSError):  # the sandbox died first: its start reports why
+        pass
 
 
 def _size_of(folder):

@@ -219,9 +219,11 @@ class SandboxKernel:
         log = open(self._root / "kernel.log", "wb")
         self.process = subprocess.Popen(
             command, env=isolation_module.kernel_environment(self.isolation, harness, workspace),
-            cwd=workspace, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            cwd=workspace, stdin=subprocess.PIPE if self.isolation.is_security_boundary
+            else subprocess.DEVNULL, stdout=log, stderr=log,
             preexec_fn=isolation_module.rlimit_setter(self.limits, self._user.uid, self._groups))
         log.close()
+        isolation_module.send_home(self.isolation, self.process, workspace)
         if self._groups is not None:
             self._groups.watch(self.process)
         self.client = _SandboxClient()
