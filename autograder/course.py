@@ -11,6 +11,7 @@ from pathlib import Path
 
 from traitlets.config.loader import PyFileConfigLoader
 
+from .fitted_limits import limits_for
 from .notebooks import read_notebook
 
 
@@ -96,6 +97,4 @@ def assignment_limits(assignment, root=None):
     if (root / "nbgrader_config.py").exists():
         config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
         overrides = dict(config.SandboxedGrading.get("assignment_limits", {})).get(assignment, {})
-    from .fitted_limits import limits_for
-
     return limits_for(assignment, overrides)
