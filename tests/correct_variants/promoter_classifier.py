@@ -134,6 +134,18 @@ class PromoterDataset(Dataset):
     def __getitem__(self, i):
         return self.examples[i]
 """),
+    Variant("PromoterDataset", "labels kept as a float tensor built from a list", """
+class PromoterDataset(Dataset):
+    def __init__(self, seqs, labels):
+        self.x = torch.stack([one_hot(seq) for seq in seqs])
+        self.y = torch.tensor(list(labels), dtype=torch.float32)
+
+    def __len__(self):
+        return self.x.shape[0]
+
+    def __getitem__(self, i):
+        return self.x[i], self.y[i]
+"""),
     # -- make_loaders --------------------------------------------------------------------------
     Variant("make_loaders", "keyword arguments, generator seeded on its own line", """
 def make_loaders(train_ds, test_ds, batch_size=64, seed=0):
