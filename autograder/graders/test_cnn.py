@@ -697,7 +697,7 @@ def _mutagenesis_run(student, rng, length, dropout=0.0):
     local, remote = twin(student, _mutagenesis_layers(length, dropout), rng)
     if dropout:
         remote.call("train")
-    x = random_one_hot_batch(rng, 1, length)[0]
+    x = random_one_hot(rng, 1, length)[0]
     got = _mutation_effects(student, remote, x)
     if dropout and not is_close(got, reference.mutation_effects(local, x)) \
             and remote.attr("training"):
@@ -793,7 +793,7 @@ def test_filter_pfms_average_the_most_activating_windows(student, rng, n_filters
                                                          n_windows):
     """random filters over random DNA: each PFM is the mean of its top-activating windows"""
     local, remote = _conv_twin(student, rng, n_filters, kernel_size)
-    x = random_one_hot_batch(rng, 12, 40)
+    x = random_one_hot(rng, 12, 40)
     got = _filter_pfms(student, remote, x, n_windows)
     expect_tensor(got, dtype=torch.float32,
                   hint="Return a (n_filters, K, 4) float32 tensor of frequencies.")
