@@ -848,22 +848,29 @@ def _similarity_variant(pfm, motif, strands=("forward", "reverse complement"), c
     return best
 
 
+# (how the wrong similarity differs from the right one, the hint that names the mistake)
+SIMILARITY_MISTAKES = [
+    ({"strands": ("forward",)},
+     "Factors bind either strand: also score the motif's reverse complement, "
+     "motif.flip(0).flip(1)."),
+    ({"strands": ("forward", "complement")},
+     "The reverse complement reverses the positions too: motif.flip(0).flip(1), not only the "
+     "complement."),
+    ({"strands": ("forward", "reverse")},
+     "The reverse complement swaps each base for its partner too (A<->T, C<->G, i.e. reversed "
+     "columns): motif.flip(0).flip(1), not only reversed positions."),
+    ({"centre": False},
+     "Subtract 0.25 from every frequency before the cosine similarity, so that positions that "
+     "prefer no base count for nothing."),
+    ({"overhang": False},
+     "Also try the shifts where the motif hangs over an end of the pfm (from 1 - K2 to K1 - 1); "
+     "the positions off the end meet uniform columns."),
+]
+
+
 def _similarity_mistakes(pfm, motif):
-    return [(_similarity_variant(pfm, motif, strands=("forward",)),
-             "Factors bind either strand: also score the motif's reverse complement, "
-             "motif.flip(0).flip(1)."),
-            (_similarity_variant(pfm, motif, strands=("forward", "complement")),
-             "The reverse complement reverses the positions too: motif.flip(0).flip(1), not only "
-             "the complement."),
-            (_similarity_variant(pfm, motif, strands=("forward", "reverse")),
-             "The reverse complement swaps each base for its partner too (A<->T, C<->G, i.e. "
-             "reversed columns): motif.flip(0).flip(1), not only reversed positions."),
-            (_similarity_variant(pfm, motif, centre=False),
-             "Subtract 0.25 from every frequency before the cosine similarity, so that "
-             "positions that prefer no base count for nothing."),
-            (_similarity_variant(pfm, motif, overhang=False),
-             "Also try the shifts where the motif hangs over an end of the pfm (from 1 - K2 to "
-             "K1 - 1); the positions off the end meet uniform columns.")]
+    return [(_similarity_variant(pfm, motif, **variant), hint)
+            for variant, hint in SIMILARITY_MISTAKES]
 
 
 def _random_pfm(rng, length):
