@@ -574,12 +574,9 @@ def test_a_motif_moving_within_a_pool_window_changes_nothing(student, rng):
 # -- top_kmer ------------------------------------------------------------------------------------
 
 def _top_kmer(student, filter_weights):
-    try:
-        got = student.call("top_kmer", filter_weights)
-    except StudentError as error:
-        explain_error(error, {"index out of range": (
-            "Take the best base of each POSITION: argmax over the 4 columns (dim=1), one "
-            "letter per row of the (K, 4) filter.")})
+    got = call_explained(student.call, "top_kmer", filter_weights, hints={
+        "index out of range": "Take the best base of each POSITION: argmax over the 4 columns "
+                              "(dim=1), one letter per row of the (K, 4) filter."})
     expect(isinstance(got, str), "a str such as 'CACGTG'", describe(got),
            'Join the letters into one string: "".join(...).')
     return got
@@ -674,10 +671,8 @@ def _mutagenesis_mistakes(model, x):
 
 
 def _mutation_effects(student, model, x):
-    try:
-        got = student.call("mutation_effects", model, x)
-    except StudentError as error:
-        explain_error(error, {"mat1 and mat2 shapes cannot be multiplied": (
+    got = call_explained(student.call, "mutation_effects", model, x, hints={
+        "mat1 and mat2 shapes cannot be multiplied": (
             "The model takes a batch of one-hot sequences, shape (N, L, 4): stack the mutants "
             "into one tensor (or unsqueeze(0) a single sequence).")})
     if isinstance(got, torch.Tensor) and got.dim() == 2 and got.shape[1] == 3:
@@ -778,13 +773,9 @@ def _pfm_mistakes(conv, x, n_windows):
 
 
 def _filter_pfms(student, conv, x, n_windows):
-    try:
-        got = student.call("filter_pfms", conv, x, n_windows)
-    except StudentError as error:
-        explain_error(error, {"to have 4 channels, but got": (
-            "Conv1d wants channels first: conv(x.transpose(1, 2)) on the (N, L, 4) one-hot "
-            "batch.")})
-    return got
+    return call_explained(student.call, "filter_pfms", conv, x, n_windows, hints={
+        "to have 4 channels, but got": "Conv1d wants channels first: conv(x.transpose(1, 2)) "
+                                       "on the (N, L, 4) one-hot batch."})
 
 
 @exercise("filter_pfms", weight=3)
@@ -880,10 +871,8 @@ def _random_pfm(rng, length):
 
 
 def _motif_similarity(student, pfm, motif):
-    try:
-        got = student.call("motif_similarity", pfm, motif)
-    except StudentError as error:
-        explain_error(error, {"must match the size of tensor": (
+    got = call_explained(student.call, "motif_similarity", pfm, motif, hints={
+        "must match the size of tensor": (
             "The aligned part of the pfm must have the motif's shape (K2, 4): fill the positions "
             "that hang over an end with 0.25.")})
     if isinstance(got, torch.Tensor) and got.numel() == 1:
