@@ -5,6 +5,11 @@ from . import Mistake
 SET_WEIGHT = "            filt[position, BASES.index(base)] = 1.0\n"  # filter_from_motif
 LINEAR = "nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)"  # DNACNN
 OUTPUT = "return torch.sigmoid(self.fc(feature_maps.flatten(start_dim=1))).squeeze(1)"
+# mutation_effects: how the reference builds its mutants, and its last line
+MUTANTS = ("mutants = one_hot.repeat(4 * length, 1, 1)  # (4L, L, 4): mutant 4 * i + b\n"
+           "    for i in range(length):\n"
+           "        mutants[4 * i:4 * i + 4, i] = torch.eye(4)  # position i becomes A, C, G, T")
+MASKED = "return effects * (1 - one_hot)  # the base already there: no mutation, no effect"
 
 MISTAKES = [
     # -- conv1d_scan
@@ -164,193 +169,55 @@ def top_kmer(filter_weights):
 """, "Join the letters"),
 
     # -- mutation_effects
-    Mistake("mutation_effects", "did not restore the original base between mutants", """
-def mutation_effects(model, one_hot):
-    model.eval()
-    length = len(one_hot)
-    mutant = one_hot.clone()
-    mutants = []
-    for i in range(length):
-        for base in range(4):
-            mutant[i] = 0
-            mutant[i, base] = 1
-            mutants.append(mutant.clone())
-    with torch.no_grad():
-        original = model(one_hot.unsqueeze(0))[0]
-        probabilities = model(torch.stack(mutants))
-    return (probabilities - original).reshape(length, 4)
-""", "did not restore the original base"),
-    Mistake("mutation_effects", "set the new base without clearing the old one", """
-def mutation_effects(model, one_hot):
-    model.eval()
-    length = len(one_hot)
-    mutants = one_hot.repeat(4 * length, 1, 1)
-    for i in range(length):
-        for base in range(4):
-            mutants[4 * i + base, i, base] = 1.0
-    with torch.no_grad():
-        original = model(one_hot.unsqueeze(0))[0]
-        probabilities = model(mutants)
-    return (probabilities - original).reshape(length, 4)
-""", "two bases at the mutated position"),
-    Mistake("mutation_effects", "forgot model.eval()", """
-def mutation_effects(model, one_hot):
-    length = len(one_hot)
-    mutants = one_hot.repeat(4 * length, 1, 1)
-    for i in range(length):
-        mutants[4 * i:4 * i + 4, i] = torch.eye(4)
-    with torch.no_grad():
-        original = model(one_hot.unsqueeze(0))[0]
-        probabilities = model(mutants)
-    return ((probabilities - original).reshape(length, 4)) * (1 - one_hot)
-""", "forgot model.eval()"),
-    Mistake("mutation_effects", "forgot torch.no_grad()", """
-def mutation_effects(model, one_hot):
-    model.eval()
-    length = len(one_hot)
-    mutants = one_hot.repeat(4 * length, 1, 1)
-    for i in range(length):
-        mutants[4 * i:4 * i + 4, i] = torch.eye(4)
-    original = model(one_hot.unsqueeze(0))[0]
-    probabilities = model(mutants)
-    return ((probabilities - original).reshape(length, 4)) * (1 - one_hot)
-""", "torch.no_grad()"),
-    Mistake("mutation_effects", "only the three other bases, shape (L, 3)", """
-def mutation_effects(model, one_hot):
-    model.eval()
-    rows = []
-    with torch.no_grad():
-        original = model(one_hot.unsqueeze(0))[0]
-        for i in range(len(one_hot)):
-            mutants = []
-            for base in range(4):
-                if one_hot[i, base] == 1:
-                    continue
-                mutant = one_hot.clone()
-                mutant[i] = 0
-                mutant[i, base] = 1
-                mutants.append(mutant)
-            rows.append(model(torch.stack(mutants)) - original)
-    return torch.stack(rows)
-""", "Keep all four columns"),
-    Mistake("mutation_effects", "original minus mutant", """
-def mutation_effects(model, one_hot):
-    model.eval()
-    length = len(one_hot)
-    mutants = one_hot.repeat(4 * length, 1, 1)
-    for i in range(length):
-        mutants[4 * i:4 * i + 4, i] = torch.eye(4)
-    with torch.no_grad():
-        original = model(one_hot.unsqueeze(0))[0]
-        probabilities = model(mutants)
-    return (original - probabilities).reshape(length, 4)
-""", "sign is reversed"),
+    Mistake.edit("mutation_effects", "did not restore the original base between mutants",
+                 "did not restore the original base",
+                 (MUTANTS, "mutant, mutants = one_hot.clone(), []\n"
+                           "    for i in range(length):\n"
+                           "        for base in range(4):\n"
+                           "            mutant[i] = 0\n"
+                           "            mutant[i, base] = 1\n"
+                           "            mutants.append(mutant.clone())\n"
+                           "    mutants = torch.stack(mutants)"),
+                 (MASKED, "return effects")),
+    Mistake.edit("mutation_effects", "set the new base without clearing the old one",
+                 "two bases at the mutated position",
+                 ("mutants[4 * i:4 * i + 4, i] = torch.eye(4)",
+                  "for base in range(4):\n            mutants[4 * i + base, i, base] = 1.0")),
+    Mistake.edit("mutation_effects", "forgot model.eval()", "forgot model.eval()",
+                 ("    model.eval()\n", "")),
+    Mistake.edit("mutation_effects", "forgot torch.no_grad()", "torch.no_grad()",
+                 ("    with torch.no_grad():\n        original", "    original"),
+                 ("        probabilities = torch.cat", "    probabilities = torch.cat")),
+    Mistake.edit("mutation_effects", "only the three other bases, shape (L, 3)",
+                 "Keep all four columns",
+                 (MASKED, "return effects[one_hot == 0].reshape(length, 3)")),
+    Mistake.edit("mutation_effects", "original minus mutant", "sign is reversed",
+                 ("(probabilities - original)", "(original - probabilities)")),
 
     # -- filter_pfms
-    Mistake("filter_pfms", "added up the windows instead of averaging", """
-def filter_pfms(conv, x, n_windows):
-    kernel_size = conv.kernel_size[0]
-    with torch.no_grad():
-        activations = conv(x.transpose(1, 2))
-    n_positions = activations.shape[2]
-    pfms = []
-    for f in range(activations.shape[1]):
-        best = activations[:, f].flatten().topk(n_windows).indices
-        windows = [x[n, i:i + kernel_size] for n, i in
-                   zip((best // n_positions).tolist(), (best % n_positions).tolist())]
-        pfms.append(torch.stack(windows).sum(dim=0))
-    return torch.stack(pfms)
-""", "Average the windows"),
-    Mistake("filter_pfms", "the windows with the lowest activations", """
-def filter_pfms(conv, x, n_windows):
-    kernel_size = conv.kernel_size[0]
-    with torch.no_grad():
-        activations = conv(x.transpose(1, 2))
-    n_positions = activations.shape[2]
-    pfms = []
-    for f in range(activations.shape[1]):
-        best = activations[:, f].flatten().argsort()[:n_windows]
-        windows = [x[n, i:i + kernel_size] for n, i in
-                   zip((best // n_positions).tolist(), (best % n_positions).tolist())]
-        pfms.append(torch.stack(windows).mean(dim=0))
-    return torch.stack(pfms)
-""", "LOWEST activations"),
-    Mistake("filter_pfms", "the best window of each sequence", """
-def filter_pfms(conv, x, n_windows):
-    kernel_size = conv.kernel_size[0]
-    with torch.no_grad():
-        activations = conv(x.transpose(1, 2))
-    pfms = []
-    for f in range(activations.shape[1]):
-        starts = activations[:, f].argmax(dim=1)
-        windows = [x[n, i:i + kernel_size] for n, i in enumerate(starts.tolist())]
-        pfms.append(torch.stack(windows).mean(dim=0))
-    return torch.stack(pfms)
-""", "not the best window of each sequence"),
-    Mistake("filter_pfms", "matrices transposed to (n_filters, 4, K)", """
-def filter_pfms(conv, x, n_windows):
-    kernel_size = conv.kernel_size[0]
-    with torch.no_grad():
-        activations = conv(x.transpose(1, 2))
-    n_positions = activations.shape[2]
-    pfms = []
-    for f in range(activations.shape[1]):
-        best = activations[:, f].flatten().topk(n_windows).indices
-        windows = [x[n, i:i + kernel_size] for n, i in
-                   zip((best // n_positions).tolist(), (best % n_positions).tolist())]
-        pfms.append(torch.stack(windows).mean(dim=0).T)
-    return torch.stack(pfms)
-""", "Return (n_filters, K, 4)"),
+    Mistake.edit("filter_pfms", "added up the windows instead of averaging", "Average the windows",
+                 (".mean(dim=0))", ".sum(dim=0))")),
+    Mistake.edit("filter_pfms", "the windows with the lowest activations", "LOWEST activations",
+                 (".topk(n_windows).indices", ".argsort()[:n_windows]")),
+    Mistake.edit("filter_pfms", "the best window of each sequence",
+                 "not the best window of each sequence",
+                 ("activations[:, f].flatten().topk(n_windows).indices  # index n * P + i",
+                  "activations[:, f].argmax(dim=1)"),
+                 ("for n, i in zip((best // n_positions).tolist(), (best % n_positions).tolist())",
+                  "for n, i in enumerate(best.tolist())")),
+    Mistake.edit("filter_pfms", "matrices transposed to (n_filters, 4, K)",
+                 "Return (n_filters, K, 4)", (".mean(dim=0))", ".mean(dim=0).T)")),
 
     # -- motif_similarity
-    Mistake("motif_similarity", "one strand only", """
-def motif_similarity(pfm, motif):
-    best = -1.0
-    for shift in range(1 - len(motif), len(pfm)):
-        aligned = torch.full(motif.shape, 0.25)
-        for j in range(len(motif)):
-            if 0 <= shift + j < len(pfm):
-                aligned[j] = pfm[shift + j]
-        score = F.cosine_similarity((aligned - 0.25).flatten(), (motif - 0.25).flatten(), dim=0)
-        best = max(best, score.item())
-    return best
-""", "either strand"),
-    Mistake("motif_similarity", "complement without reversing", """
-def motif_similarity(pfm, motif):
-    best = -1.0
-    for strand in (motif, motif.flip(1)):
-        for shift in range(1 - len(strand), len(pfm)):
-            aligned = torch.full(strand.shape, 0.25)
-            for j in range(len(strand)):
-                if 0 <= shift + j < len(pfm):
-                    aligned[j] = pfm[shift + j]
-            score = F.cosine_similarity((aligned - 0.25).flatten(), (strand - 0.25).flatten(),
-                                        dim=0)
-            best = max(best, score.item())
-    return best
-""", "reverses the positions too"),
-    Mistake("motif_similarity", "raw frequencies, not centred on 0.25", """
-def motif_similarity(pfm, motif):
-    best = -1.0
-    for strand in (motif, motif.flip(0).flip(1)):
-        for shift in range(1 - len(strand), len(pfm)):
-            aligned = torch.full(strand.shape, 0.25)
-            for j in range(len(strand)):
-                if 0 <= shift + j < len(pfm):
-                    aligned[j] = pfm[shift + j]
-            score = F.cosine_similarity(aligned.flatten(), strand.flatten(), dim=0)
-            best = max(best, score.item())
-    return best
-""", "Subtract 0.25"),
-    Mistake("motif_similarity", "only shifts where the motif lies wholly on the pfm", """
-def motif_similarity(pfm, motif):
-    best = -1.0
-    for strand in (motif, motif.flip(0).flip(1)):
-        for shift in range(len(pfm) - len(strand) + 1):
-            aligned = pfm[shift:shift + len(strand)]
-            score = F.cosine_similarity((aligned - 0.25).flatten(), (strand - 0.25).flatten(),
-                                        dim=0)
-            best = max(best, score.item())
-    return best
-""", "hangs over an end"),
+    Mistake.edit("motif_similarity", "one strand only", "either strand",
+                 ("(motif, motif.flip(0).flip(1))", "(motif,)")),
+    Mistake.edit("motif_similarity", "complement without reversing", "reverses the positions too",
+                 ("motif.flip(0).flip(1)", "motif.flip(1)")),
+    Mistake.edit("motif_similarity", "raw frequencies, not centred on 0.25", "Subtract 0.25",
+                 ("F.cosine_similarity((aligned - 0.25).flatten(), (strand - 0.25).flatten(),\n"
+                  "                                        dim=0)",
+                  "F.cosine_similarity(aligned.flatten(), strand.flatten(), dim=0)")),
+    Mistake.edit("motif_similarity", "only shifts where the motif lies wholly on the pfm",
+                 "hangs over an end",
+                 ("range(1 - len(strand), len(pfm))", "range(len(pfm) - len(strand) + 1)")),
 ]
