@@ -52,6 +52,6 @@ def test_an_mlp_barely_sees_enhancers(enhancers):
 
 def test_a_cnn_finds_enhancer_motifs_wherever_they_are(enhancers):
     torch.manual_seed(0)
-    got = trained_test_accuracy(DNACNN(500, n_filters=16, kernel_size=10, pool_size=491),
+    got = trained_test_accuracy(DNACNN(500, n_filters=32, kernel_size=10, pool_size=491),
                                 enhancers, **ENHANCER_BUDGET)
     assert got > 0.85

@@ -94,11 +94,11 @@ def test_04_compares_the_cnn_and_the_mlp_on_one_budget_without_peeking_at_the_te
     cnn_history, mlp_history, cnn_accuracy, mlp_accuracy = json.loads(
         notebook.cells[-1].outputs[0]["text"])
     assert cnn_accuracy > 0.85 and mlp_accuracy < 0.72
-    # The MLP memorizes: its training loss falls, its validation loss hardly improves and ends
-    # higher than it started.
+    # The MLP memorizes: its training loss falls, its validation loss hardly moves from where it
+    # started.
     assert mlp_history["train_loss"][-1] < mlp_history["train_loss"][0]
     assert min(mlp_history["val_loss"]) > mlp_history["val_loss"][0] - 0.05
-    assert mlp_history["val_loss"][-1] > mlp_history["val_loss"][0]
+    assert abs(mlp_history["val_loss"][-1] - mlp_history["val_loss"][0]) < 0.05
     training = "".join(cell.source for cell in notebook.cells if cell.id in (
         "training_loop", "train_cnn", "mlp_for_comparison"))
     assert "train_model(cnn)" in training and "train_model(mlp)" in training  # one budget
