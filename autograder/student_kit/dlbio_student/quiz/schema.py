@@ -109,9 +109,13 @@ class Question(Strict):
         return bool(getattr(self, "variables", None))
 
 
+def _repeated(ids):
+    """The ids that stand more than once in ``ids``, sorted."""
+    return sorted({identifier for identifier in ids if ids.count(identifier) > 1})
+
+
 def _check_choice_ids(cls, choices):
-    ids = [choice.id for choice in choices]
-    repeated = sorted({choice_id for choice_id in ids if ids.count(choice_id) > 1})
+    repeated = _repeated([choice.id for choice in choices])
     if repeated:
         raise ValueError(f"choice ids repeat: {', '.join(repeated)}")
     return choices
@@ -248,8 +252,7 @@ QUESTION_TYPES = ("single_choice", "multiple_choice", "numeric", "short_answer",
 
 
 def _unique_ids(cls, questions):
-    ids = [question.id for question in questions]
-    repeated = sorted({question_id for question_id in ids if ids.count(question_id) > 1})
+    repeated = _repeated([question.id for question in questions])
     if repeated:
         raise ValueError(f"duplicate question ids: {', '.join(repeated)}")
     return questions
