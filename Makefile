@@ -1,8 +1,9 @@
 # The two commands of the README. Both set up what they need on a fresh clone.
 #   make demo   set up, generate the release, autograde the example class, print grades
 #   make test   set up, run the project's test suite
-#   make release  (instructors) rebuild the quiz sources from quizzes/, then regenerate
-#                 release/ from source/ after editing a notebook or a bank
+#   make release  (instructors) rebuild the quiz sources from quizzes/, regenerate release/
+#                 from source/ after editing a notebook or a bank, and refit the time limits
+#                 to the reference notebooks (autograder/graders/limits.json)
 #   make student-kit  (instructors) the students' wheel, dist/dlbio_student-*.whl
 PYTHON ?= python3
 VENV := .venv
@@ -50,3 +51,4 @@ student-kit: setup
 release: setup
 	$(PY) -m autograder quiz build
 	$(PY) -m autograder.nbgrader_cli
+	$(PY) -m autograder.reference_timing

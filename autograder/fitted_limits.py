@@ -9,11 +9,10 @@ set to a multiple of what the reference needed, never below a floor (a slower la
 slower honest solution still passes) and never above the default. A cell's own limit is
 keyed by its nbgrader ``grade_id``.
 
-Unfinished: not run by ``make release``, and no limits file is shipped yet (fitted on a loaded
-machine, the limits changed timing-sensitive outcomes of the adversarial suite); an instructor
-may run ``python -m autograder.reference_timing``. The limits are stored in ``autograder/graders/limits.json``, beside the graders and
-outside ``source/`` (nbgrader would copy anything there into the release);
-``nbgrader_config.py`` overrides them as before (``c.SandboxedGrading.assignment_limits``).
+``make release`` refits them (``python -m autograder.reference_timing``; run it on a quiet
+machine, as a loaded one fits looser limits) and ``autograder/graders/limits.json`` ships them,
+beside the graders and outside ``source/`` (nbgrader would copy anything there into the
+release); ``nbgrader_config.py`` overrides them (``c.SandboxedGrading.assignment_limits``).
 """
 import json
 import math

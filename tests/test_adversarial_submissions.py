@@ -48,7 +48,7 @@ POINTS = {"grade_predict": 1, "grade_mse": 1, "grade_gradient_descent_step": 2,
 HONEST = ("ada_reference", "cleo_mistakes")
 # Short limits so that loops and floods cost seconds; the reference's slowest cell takes ~2 s.
 LIMITS = {"cell_seconds": 15, "call_seconds": 5, "exercise_seconds": 20,
-          "memory_bytes": 3 * GiB, "output_bytes": 1 * MiB}
+          "notebook_seconds": 300, "memory_bytes": 3 * GiB, "output_bytes": 1 * MiB}
 LATE_WRITE_WAIT = 3  # seconds to wait for a background process to write after grading
 PR_SET_CHILD_SUBREAPER = 36
 

@@ -5,7 +5,9 @@ import math
 
 import nbformat
 
-from autograder.fitted_limits import CALL, CELL, EXERCISE, NOTEBOOK, fit, limits_for
+from autograder.fitted_limits import CALL, CELL, EXERCISE, NOTEBOOK, STORE, fit, limits_for
+from autograder.nbgrader_cli import REPO, assignments_in
+from autograder.pipeline import is_autograded_cell
 from autograder.sandbox.limits import Limits
 
 TIMINGS = {"cells": {"setup": 2.0, "predict_selfcheck": 0.01, "train": 3.0},
@@ -45,3 +47,20 @@ def test_the_course_config_overrides_the_fitted_limits(tmp_path):
     assert limits.seconds_for_cell(cell("predict_selfcheck")) == 180
     assert limits.call_seconds == 60
     assert limits.exercise_seconds == fit(TIMINGS)["exercise_seconds"]
+
+
+def test_every_assignment_ships_a_limit_for_each_cell_the_reference_runs():
+    """``make release`` refits the limits (``python -m autograder.reference_timing``): every code
+    cell of a source notebook that grading runs has a limit of its own, far under the default."""
+    shipped = json.loads(STORE.read_text())
+    for assignment in assignments_in(REPO):
+        if assignment.startswith("quiz_"):
+            continue
+        notebook = nbformat.read(next((REPO / "source" / assignment).glob("*.ipynb")), 4)
+        run = {cell.metadata["nbgrader"]["grade_id"] for cell in notebook.cells
+               if cell.cell_type == "code" and not is_autograded_cell(cell)}
+        by_id = dict(shipped[assignment]["cell_seconds_by_id"])
+        assert run == set(by_id), (assignment, run ^ set(by_id))
+        limits = limits_for(assignment)
+        assert max(by_id.values()) == limits.cell_seconds < Limits().cell_seconds
+        assert limits.call_seconds < Limits().call_seconds
