@@ -18,6 +18,24 @@ STUDENT_ERRORS = {
     "memory": "your code ran out of memory ({type}: {message})",
     "unserializable": "your code returned something that is not plain data ({message})",
 }
+MiB = 2**20
+
+
+def bound_hit(status, message, limits):
+    """The sandbox bound that an error reply (``status``, ``message``) of student code says it
+    hit, in words ("" if none): memory past a process's address space, a full disk, a file past
+    its size."""
+    if status == "memory":
+        return (f"the sandbox memory limit of one process: {limits.memory_bytes / 2**30:g} GiB "
+                f"of address space")
+    if status != "exception":
+        return ""
+    if "No space left on device" in message:
+        return (f"the sandbox disk limit: new files may take {limits.home_bytes // MiB} MiB in "
+                f"your home and {limits.tmp_bytes // MiB} MiB in /tmp")
+    if "File too large" in message:
+        return f"the sandbox file size limit: one file may hold {limits.file_bytes // MiB} MiB"
+    return ""
 
 
 class StudentError(Exception):
@@ -127,7 +145,8 @@ class StudentCode:
     def make(self, library_path, *args, **kwargs):
         """Build a library object in the sandbox, e.g. ``make("torch.optim.SGD", params, lr=0.1)``.
 
-        library_path: a dotted name under torch, numpy, math or builtins.
+        library_path: a dotted name under torch, numpy, math or builtins, or
+        ``dlbio_inside.counted`` (the sandbox harness's call counter).
         """
         return self._send("call", ("import", library_path), args, kwargs, keep=True)
 
@@ -136,12 +155,17 @@ class StudentCode:
             raise StudentError("ended", self.ended.message)
         if self.deadline is None and self.budget_seconds is not None:
             self.deadline = time.monotonic() + self.budget_seconds
-        timeout = self.call_seconds
+        timeout, limit = self.call_seconds, f"the time limit of one call ({self.call_seconds:g} s)"
         if self.deadline is not None:
-            timeout = min(timeout, self.deadline - time.monotonic())
-            if timeout <= 0:
-                self.ended = StudentError("timeout", "this exercise ran out of time")
+            left = self.deadline - time.monotonic()
+            exercise_limit = (f"the exercise's time limit (all its calls together: "
+                              f"{self.budget_seconds:g} s)")
+            if left <= 0:
+                self.ended = StudentError("timeout", f"this exercise ran out of time: its calls "
+                                                     f"ran longer than {exercise_limit}")
                 raise self.ended
+            if left < timeout:
+                timeout, limit = left, exercise_limit
         try:
             request = {"op": op, "target": list(target), "attr": attr, "keep": keep,
                        "args": encode(list(args), self._encode_handle),
@@ -151,7 +175,7 @@ class StudentCode:
         try:
             reply = self.kernel.request(request, timeout)
         except SandboxFailure as failure:
-            self.ended = StudentError(failure.kind, self._failure_message(failure, subject))
+            self.ended = StudentError(failure.kind, self._failure_message(failure, subject, limit))
             raise self.ended from None
         try:
             return self._decode_reply(reply, subject)
@@ -178,14 +202,18 @@ class StudentCode:
         if status == "not_implemented":
             raise StudentError("not_implemented", "not implemented yet", message_type)
         template = STUDENT_ERRORS.get(status, STUDENT_ERRORS["exception"])
+        text = template.format(name=subject or message, type=message_type, message=message)
+        bound = bound_hit(status, message, self.kernel.limits)
         raise StudentError(status if status in STUDENT_ERRORS else "exception",
-                           template.format(name=subject or message, type=message_type,
-                                           message=message), message_type)
+                           f"{text} ({bound})" if bound else text, message_type)
 
     def _handle_from_reference(self, reference):
         return Handle(self, int(reference["$handle"]), str(reference.get("type", ""))[:200],
                       str(reference.get("repr", ""))[:300])
 
-    def _failure_message(self, failure, subject):
+    def _failure_message(self, failure, subject, limit):
+        """What the student reads; a timeout names the limit it hit (``limit``)."""
         what = f"`{subject}`" if subject else "your code"
+        if failure.kind == "timeout":
+            return f"{what} was stopped: it ran longer than {limit}"
         return f"{what} was stopped: {failure.message}"

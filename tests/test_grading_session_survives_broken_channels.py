@@ -202,4 +202,4 @@ def test_a_session_entry_point_that_hangs_times_out(sandbox):
                  "dlbio_inside.serve_session = lambda path: time.sleep(600)")
     with pytest.raises(StudentError) as stopped:
         StudentCode(kernel, call_seconds=2).call("double", 1)
-    assert stopped.value.kind == "timeout" and "longer than 2 s" in stopped.value.message
+    assert stopped.value.kind == "timeout" and "the time limit of one call (2 s)" in stopped.value.message

@@ -62,7 +62,7 @@ def attacking_predict(attack):
 
 
 BOUND_NAMED = {"fork_bomb": "sandbox process limit", "memory_hog": "sandbox memory limit",
-               "disk_filler": "No space left on device"}
+               "disk_filler": "sandbox disk limit"}
 
 pytestmark = pytest.mark.skipif(
     detect().mode != "bubblewrap" or not {"memory", "pids"} <= set(cgroups.detect().bases),

@@ -337,7 +337,7 @@ class SandboxKernel:
             self._run(runner.async_execute_cell(cell, index, store_history=True))
         except CellTimeoutError:
             return self._fail(cell, "timeout",
-                              f"this cell ran longer than {seconds:g} s")
+                              f"this cell ran longer than its time limit of {seconds:g} s")
         except (DeadKernelError, SandboxFailure, asyncio.CancelledError):
             reason = self._death_reason()
             return self._fail(cell, "output_flood" if self.flooded else "died", reason)
