@@ -728,6 +728,23 @@ def test_mutation_effects_evaluate_the_model_in_eval_mode(student, rng):
                  mistakes=_mutagenesis_mistakes(local, x))
 
 
+@exercise("mutation_effects")
+def test_mutants_go_through_the_model_in_batches(student, rng):
+    """a 100 bp sequence (400 mutants) takes at most one call of the model per position, plus
+    one for the original"""
+    length = 100
+    local, remote = twin(student, _mutagenesis_layers(length), rng)
+    model = student.make("dlbio_inside.counted", remote)
+    x = random_one_hot(rng, 1, length)[0]
+    got = _mutation_effects(student, model, x)
+    expect_close(got, reference.mutation_effects(local, x), hint=MUTAGENESIS_HINT,
+                 mistakes=_mutagenesis_mistakes(local, x))
+    calls = model.attr("calls")
+    expect(calls <= length + 1, f"at most {length + 1} calls of the model", f"{calls} calls",
+           "Stack the mutants into batches and call the model once per batch (all 4 * L at "
+           "once, or a few hundred at a time): one call per mutant is 4 * L forward passes.")
+
+
 # -- filter_pfms ---------------------------------------------------------------------------------
 
 PFM_HINT = ("For each filter: the n_windows highest activations over all sequences and positions, "

@@ -193,6 +193,9 @@ def top_kmer(filter_weights):
                  (MASKED, "return effects[one_hot == 0].reshape(length, 3)")),
     Mistake.edit("mutation_effects", "original minus mutant", "sign is reversed",
                  ("(probabilities - original)", "(original - probabilities)")),
+    Mistake.edit("mutation_effects", "one call of the model per mutant", "once per batch",
+                 ("model(batch) for batch in mutants.split(500)",
+                  "model(mutant.unsqueeze(0)) for mutant in mutants")),
 
     # -- filter_pfms
     Mistake.edit("filter_pfms", "added up the windows instead of averaging", "Average the windows",

@@ -28,8 +28,9 @@ import numpy as np
 
 MAX_DEPTH = 32
 # Only these libraries may be reached by name from the trusted side ("make" an optimizer,
-# a DataLoader, a loss function...). Student names are reached through the namespace instead.
-IMPORTABLE_ROOTS = ("torch", "numpy", "builtins", "math")
+# a DataLoader, a loss function..., or this module's ``counted``). Student names are reached
+# through the namespace instead.
+IMPORTABLE_ROOTS = ("torch", "numpy", "builtins", "math", "dlbio_inside")
 # Published on IOPub behind the output of a call that printed or displayed something, so the
 # trusted side knows it has read all of it.
 OUTPUT_MARK_MIME = "application/x.dlbio-output-mark"
@@ -169,6 +170,25 @@ def decode(data, resolve_handle=_kept_object, depth=0):
 
 def _torch_if_loaded():
     return sys.modules.get("torch")
+
+
+def counted(model):
+    """``model`` (an ``nn.Module``) behind a forward that counts its calls in ``.calls``, however
+    student code calls it (``model(x)`` or ``model.forward(x)``), so the trusted side can read
+    how often a function ran the model. Torch is loaded: the model was built with it."""
+    torch = _torch_if_loaded()
+
+    class CountedModel(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+            self.calls = 0
+
+        def forward(self, *args, **kwargs):
+            self.calls += 1
+            return self.inner(*args, **kwargs)
+
+    return CountedModel(model)
 
 
 def _resolve_target(target, namespace):
