@@ -94,11 +94,17 @@ def test_04_compares_the_cnn_and_the_mlp_on_one_budget_without_peeking_at_the_te
     cnn_history, mlp_history, cnn_accuracy, mlp_accuracy = json.loads(
         notebook.cells[-1].outputs[0]["text"])
     assert cnn_accuracy > 0.85 and mlp_accuracy < 0.72
-    # The MLP memorizes: its training loss falls, its validation loss hardly moves from where it
-    # started.
-    assert mlp_history["train_loss"][-1] < mlp_history["train_loss"][0]
+    # The MLP memorizes: its training loss falls, its validation loss falls a little at most,
+    # then rises.
+    assert mlp_history["train_loss"][-1] < mlp_history["train_loss"][0] - 0.15
     assert min(mlp_history["val_loss"]) > mlp_history["val_loss"][0] - 0.05
-    assert abs(mlp_history["val_loss"][-1] - mlp_history["val_loss"][0]) < 0.05
+    assert mlp_history["val_loss"][-1] > mlp_history["val_loss"][0] + 0.05
+    # A shift of one base: the CNN keeps nearly every prediction, the MLP changes many.
+    shifted = next(cell for cell in notebook.cells if cell.id == "shifted_motifs")
+    one_base = next(line for line in shifted.outputs[0]["text"].splitlines()
+                    if line.split()[0] == "1")
+    cnn_changed, mlp_changed = (float(field.rstrip("%")) for field in one_base.split()[2::2])
+    assert cnn_changed <= 2 and mlp_changed >= 10, one_base
     training = "".join(cell.source for cell in notebook.cells if cell.id in (
         "training_loop", "train_cnn", "mlp_for_comparison"))
     assert "train_model(cnn)" in training and "train_model(mlp)" in training  # one budget
