@@ -22,8 +22,8 @@ from .sandbox.limits import Limits
 
 STORE = Path(__file__).with_name("graders") / "limits.json"
 # (multiple of the reference's time, floor in seconds) of each limit
-CELL = (10, 5.0)
-CALL = (10, 10.0)
+CELL = (10, 3.0)
+CALL = (10, 5.0)
 EXERCISE = (5, 20.0)
 NOTEBOOK = (4, 120.0)
 
