@@ -43,7 +43,7 @@ class StudentError(Exception):
 
     kind: "missing", "not_implemented", "exception", "memory", "unserializable", "ended" (an
     earlier call ended the exercise), or a SandboxFailure kind ("timeout", "died",
-    "output_flood", "no_reply", "start_failed").
+    "output_flood", "no_reply", "no_session", "start_failed").
     """
 
     def __init__(self, kind, message, exception_type=""):
@@ -56,7 +56,7 @@ class StudentError(Exception):
     def ends_exercise(self):
         """After these the exercise stops: more calls would only repeat the wait or the crash."""
         return self.kind in ("missing", "not_implemented", "timeout", "died", "output_flood",
-                             "no_reply", "start_failed", "ended")
+                             "no_reply", "no_session", "start_failed", "ended")
 
 
 class Handle:

@@ -159,13 +159,16 @@ def test_output_marks_suppressed_cost_one_wait_and_lose_nothing(sandbox):
     assert [call(kernel, "say", n) for n in range(3)] == [0, 1, 2]
 
 
-def test_opening_the_session_counts_against_the_first_call(sandbox):
+def test_opening_the_session_has_a_time_of_its_own_and_the_call_keeps_its_limit(sandbox):
+    """A slow start of the session (a busy grading machine, here a delayed entry point) does not
+    use up the first call's limit; the call itself still has to finish within it."""
     kernel, notebook = sandbox
     run_new_cell(kernel, notebook,
                  "import dlbio_inside, time\n_serve = dlbio_inside.serve_session\n"
                  "dlbio_inside.serve_session = lambda path: (time.sleep(1.5), _serve(path))")
+    assert StudentCode(kernel, call_seconds=2.5).call("slow", 1) == 1  # 1.5 s + 1.5 s
     with pytest.raises(StudentError) as stopped:
-        StudentCode(kernel, call_seconds=2.5).call("slow", 1)
+        StudentCode(kernel, call_seconds=1.0).call("slow", 1)
     assert stopped.value.kind == "timeout"
 
 
@@ -202,4 +205,5 @@ def test_a_session_entry_point_that_hangs_times_out(sandbox):
                  "dlbio_inside.serve_session = lambda path: time.sleep(600)")
     with pytest.raises(StudentError) as stopped:
         StudentCode(kernel, call_seconds=2).call("double", 1)
-    assert stopped.value.kind == "timeout" and "the time limit of one call (2 s)" in stopped.value.message
+    assert stopped.value.kind == "no_session"
+    assert "could not start calling your code within 10 s" in stopped.value.message

@@ -4,7 +4,8 @@
 class SandboxFailure(Exception):
     """Student code could not be run to the end: ``kind`` says why, ``message`` tells the student.
 
-    kind: "timeout", "died", "output_flood", "no_reply", "start_failed".
+    kind: "timeout", "died", "output_flood", "no_reply", "no_session" (a grading session did not
+    open in time), "start_failed".
     """
 
     def __init__(self, kind, message):

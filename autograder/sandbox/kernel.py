@@ -398,17 +398,17 @@ class SandboxKernel:
     def request(self, request, timeout):
         """Send one request (a JSON-ready dict) to ``dlbio_inside.handle``; return its reply.
 
-        The first request opens a grading session; ``timeout`` covers opening it too. A failure
-        inside a session restarts the kernel.
+        The first request opens a grading session, in a time of its own (``timeout`` starts
+        once it is open). A failure inside a session restarts the kernel.
         """
         if not self.alive:
             self.restart()
-        deadline = time.monotonic() + timeout
         try:
             if self._session is None:
                 self._sessions_opened += 1
                 path = self.socket_dir / f"grader-{self._sessions_opened}.sock"
-                self._session = self._run(GradingSession.open(self, path, timeout))
+                self._session = self._run(GradingSession.open(self, path))
+            deadline = time.monotonic() + timeout
             self.output_bytes = 0
             return self._run(self._session.exchange(json.dumps(request).encode() + b"\n",
                                                     deadline, timeout))

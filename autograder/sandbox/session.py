@@ -18,6 +18,9 @@ from .failure import SandboxFailure
 
 REPLY_BYTES = 16 * 1024 * 1024  # the graders' largest reply is 0.3 MiB
 END_SESSION_SECONDS = 5
+# Opening a session is the grader's work, not the student's call, so it has a time of its own:
+# on a busy grading machine it must not use up the call's limit.
+OPEN_SESSION_SECONDS = 10
 MARK_SECONDS = 2  # how long a reply waits for the mark behind its call's output
 
 
@@ -61,9 +64,9 @@ class GradingSession:
         self.marks_arrive = True
 
     @classmethod
-    async def open(cls, kernel, path, timeout):
+    async def open(cls, kernel, path):
         """Start ``serve_session`` in ``kernel`` (a SandboxKernel) and accept its connection on
-        a fresh socket at ``path``, within ``timeout`` seconds."""
+        a fresh socket at ``path``, within ``OPEN_SESSION_SECONDS``."""
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             listener.bind(str(path))
@@ -76,7 +79,7 @@ class GradingSession:
             marks = _OutputMarks()
             output_watch = asyncio.ensure_future(kernel.watch_output(message_id, marks=marks))
             accept = asyncio.ensure_future(asyncio.get_running_loop().sock_accept(listener))
-            await asyncio.wait({accept, output_watch}, timeout=timeout,
+            await asyncio.wait({accept, output_watch}, timeout=OPEN_SESSION_SECONDS,
                                return_when=asyncio.FIRST_COMPLETED)
             await stop_task(accept)
         finally:
@@ -88,7 +91,9 @@ class GradingSession:
                 output_watch.result()  # raises why the kernel died or flooded
                 raise SandboxFailure("no_reply", "your code stopped the grader from calling it "
                                                  "(did it replace or break dlbio_inside?)")
-            raise SandboxFailure("timeout", f"it ran longer than {timeout:g} s")
+            raise SandboxFailure("no_session", f"the grader could not start calling your code "
+                                               f"within {OPEN_SESSION_SECONDS} s (did your code "
+                                               f"replace dlbio_inside or keep the kernel busy?)")
         connection, _ = accept.result()
         reader, writer = await asyncio.open_unix_connection(sock=connection, limit=REPLY_BYTES)
         return cls(reader, writer, output_watch, marks)
