@@ -3,6 +3,8 @@ alternative in ``tests/correct_variants`` earns full marks through the real grad
 
 One kernel per assignment runs the reference notebook and grades every variant of it in turn
 (``mistake_session.grade_mistakes``), so each test below only looks up its variant's result.
+They are graded under the limits shipped for the assignment (``fitted_limits``), so a correct
+style that is slower than the reference, loops instead of tensor operations say, must still fit.
 """
 from functools import cache
 from pathlib import Path
@@ -11,6 +13,7 @@ import nbformat
 import pytest
 
 from autograder.example_class import exercise_of
+from autograder.fitted_limits import limits_for
 from correct_variants import variants_of
 from mistake_session import grade_mistakes
 
@@ -25,7 +28,8 @@ def source_of(assignment):
 @cache
 def graded(assignment):
     """{variant: (ExerciseReport, feedback text)} for every variant of ``assignment``."""
-    _, results = grade_mistakes(source_of(assignment), variants_of(assignment), assignment)
+    _, results = grade_mistakes(source_of(assignment), variants_of(assignment), assignment,
+                                limits_for(assignment))
     return {variant: (report, feedback) for variant, report, feedback in results}
 
 
