@@ -687,19 +687,21 @@ def _mutation_effects(student, model, x):
 
 
 def _mutagenesis_run(student, rng, length, dropout=0.0):
-    """(local model, the student's effects on its sandbox twin, the sequence); with dropout the
-    twin is handed over in training mode."""
+    """(local model, the student's effects on its sandbox twin, the sequence, the twin as handed
+    over: behind ``dlbio_inside.counted``, so its ``calls`` say how often the student's code ran
+    it); with dropout the twin is handed over in training mode."""
     local, remote = twin(student, _mutagenesis_layers(length, dropout), rng)
+    model = student.make("dlbio_inside.counted", remote)
     if dropout:
-        remote.call("train")
+        model.call("train")
     x = random_one_hot(rng, 1, length)[0]
-    got = _mutation_effects(student, remote, x)
+    got = _mutation_effects(student, model, x)
     if dropout and not is_close(got, reference.mutation_effects(local, x)) \
-            and remote.attr("training"):
+            and model.attr("training"):
         raise CheckFailed(expected="the effects of the model in evaluation mode",
                           got=describe(got), hint="You forgot model.eval(): in training mode "
                           "dropout switches units off at random, so every prediction is noisy.")
-    return local, got, x
+    return local, got, x, model
 
 
 @exercise("mutation_effects", weight=2)
@@ -707,7 +709,7 @@ def _mutagenesis_run(student, rng, length, dropout=0.0):
 def test_mutation_effects_are_the_change_in_probability(student, rng, length):
     """every single-base mutant of a random sequence (500 bp: 2000 mutants), minus the original's
     probability"""
-    local, got, x = _mutagenesis_run(student, rng, length)
+    local, got, x, _ = _mutagenesis_run(student, rng, length)
     expect_close(got, reference.mutation_effects(local, x), hint=MUTAGENESIS_HINT,
                  mistakes=_mutagenesis_mistakes(local, x))
 
@@ -715,7 +717,7 @@ def test_mutation_effects_are_the_change_in_probability(student, rng, length):
 @exercise("mutation_effects")
 def test_the_base_already_there_has_no_effect(student, rng):
     """the column of the original base is 0 at every position"""
-    _, got, x = _mutagenesis_run(student, rng, 40)
+    _, got, x, _ = _mutagenesis_run(student, rng, 40)
     expect_close(got[x.bool()], torch.zeros(40), atol=1e-6,
                  hint="Mutating a base to itself changes nothing: its effect is 0.")
 
@@ -723,7 +725,7 @@ def test_the_base_already_there_has_no_effect(student, rng):
 @exercise("mutation_effects", weight=2)
 def test_mutation_effects_evaluate_the_model_in_eval_mode(student, rng):
     """a model with dropout, handed over in training mode, is evaluated deterministically"""
-    local, got, x = _mutagenesis_run(student, rng, 20, dropout=0.5)
+    local, got, x, _ = _mutagenesis_run(student, rng, 20, dropout=0.5)
     expect_close(got, reference.mutation_effects(local, x), hint=MUTAGENESIS_HINT,
                  mistakes=_mutagenesis_mistakes(local, x))
 
@@ -733,10 +735,7 @@ def test_mutants_go_through_the_model_in_batches(student, rng):
     """a 100 bp sequence (400 mutants) takes at most one call of the model per position, plus
     one for the original"""
     length = 100
-    local, remote = twin(student, _mutagenesis_layers(length), rng)
-    model = student.make("dlbio_inside.counted", remote)
-    x = random_one_hot(rng, 1, length)[0]
-    got = _mutation_effects(student, model, x)
+    local, got, x, model = _mutagenesis_run(student, rng, length)
     expect_close(got, reference.mutation_effects(local, x), hint=MUTAGENESIS_HINT,
                  mistakes=_mutagenesis_mistakes(local, x))
     calls = model.attr("calls")
