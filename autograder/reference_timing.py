@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from .course import restore_grade_cells
+from .course import assignment_topic, restore_grade_cells
 from .example_class import filled_notebook, solution_code
 from .fitted_limits import STORE, fit
 from .nbgrader_cli import REPO, assignments_in
@@ -73,7 +73,7 @@ def time_reference(course, assignment):
 
 def main(argv=None):
     assignments = (argv if argv is not None else sys.argv[1:]) or [
-        name for name in assignments_in(REPO) if not name.startswith("quiz_")]
+        name for name in assignments_in(REPO) if assignment_topic(name)]
     fitted = json.loads(STORE.read_text()) if STORE.exists() else {}
     for assignment in assignments:
         timings, report = time_reference(REPO, assignment)

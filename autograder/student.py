@@ -10,6 +10,7 @@ import time
 
 from .sandbox.inside import EncodingError, decode, encode
 from .sandbox.kernel import SandboxFailure
+from .sandbox.limits import GiB, MiB
 
 STUDENT_ERRORS = {
     "missing": "`{name}` is not defined in your notebook (was its cell run, and is the name "
@@ -18,7 +19,6 @@ STUDENT_ERRORS = {
     "memory": "your code ran out of memory ({type}: {message})",
     "unserializable": "your code returned something that is not plain data ({message})",
 }
-MiB = 2**20
 
 
 def bound_hit(status, message, limits):
@@ -26,7 +26,7 @@ def bound_hit(status, message, limits):
     hit, in words ("" if none): memory past a process's address space, a full disk, a file past
     its size."""
     if status == "memory":
-        return (f"the sandbox memory limit of one process: {limits.memory_bytes / 2**30:g} GiB "
+        return (f"the sandbox memory limit of one process: {limits.memory_bytes / GiB:g} GiB "
                 f"of address space")
     if status != "exception":
         return ""

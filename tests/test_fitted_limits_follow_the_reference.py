@@ -5,6 +5,7 @@ import math
 
 import nbformat
 
+from autograder.course import assignment_topic
 from autograder.fitted_limits import CALL, CELL, EXERCISE, NOTEBOOK, STORE, fit, limits_for
 from autograder.nbgrader_cli import REPO, assignments_in
 from autograder.pipeline import is_autograded_cell
@@ -53,9 +54,7 @@ def test_every_assignment_ships_a_limit_for_each_cell_the_reference_runs():
     """``make release`` refits the limits (``python -m autograder.reference_timing``): every code
     cell of a source notebook that grading runs has a limit of its own, far under the default."""
     shipped = json.loads(STORE.read_text())
-    for assignment in assignments_in(REPO):
-        if assignment.startswith("quiz_"):
-            continue
+    for assignment in filter(assignment_topic, assignments_in(REPO)):
         notebook = nbformat.read(next((REPO / "source" / assignment).glob("*.ipynb")), 4)
         run = {cell.metadata["nbgrader"]["grade_id"] for cell in notebook.cells
                if cell.cell_type == "code" and not is_autograded_cell(cell)}
