@@ -38,7 +38,7 @@ $(VENV)/.installed: pyproject.toml $(STUDENT_KIT)/pyproject.toml
 	touch $@
 
 demo: setup
-	$(PY) -m autograder.demo
+	$(PY) -m autograder.tools.demo
 
 test: setup
 	$(PY) -m pytest
@@ -51,4 +51,4 @@ student-kit: setup
 release: setup
 	$(PY) -m autograder quiz build
 	$(PY) -m autograder.nbgrader_cli
-	$(PY) -m autograder.reference_timing
+	$(PY) -m autograder.tools.reference_timing

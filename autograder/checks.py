@@ -20,13 +20,16 @@ def exercise(name, weight=1.0):
 
 
 class CheckFailed(AssertionError):
-    """A check that student code did not pass; the fields become the student's feedback."""
+    """A check that student code did not pass; the fields become the student's feedback.
 
-    def __init__(self, expected="", got="", hint=""):
+    mistake: the typical mistake recognised, in a few words ("" when none was)."""
+
+    def __init__(self, expected="", got="", hint="", mistake=""):
         super().__init__(f"expected {expected}, got {got}")
         self.expected = expected
         self.got = got
         self.hint = hint
+        self.mistake = mistake
 
 
 def describe(value, values=4):
@@ -128,7 +131,8 @@ def expect_close(got, expected, hint, rtol=1e-4, atol=1e-5, mistakes=()):
         return
     for mistaken_value, mistake_hint in mistakes:
         if is_close(got, mistaken_value, rtol, atol):
-            raise CheckFailed(expected=describe(expected), got=describe(got), hint=mistake_hint)
+            raise CheckFailed(expected=describe(expected), got=describe(got), hint=mistake_hint,
+                              mistake=mistake_hint)
     got_tensor = as_tensor(got)
     expected_shape = tuple(as_tensor(expected).shape)
     if tuple(got_tensor.shape) != expected_shape:
@@ -146,7 +150,8 @@ def expect_equal(got, expected, hint, mistakes=()):
         return
     for mistaken_value, mistake_hint in mistakes:
         if _equal(got, mistaken_value):
-            raise CheckFailed(expected=describe(expected), got=describe(got), hint=mistake_hint)
+            raise CheckFailed(expected=describe(expected), got=describe(got), hint=mistake_hint,
+                              mistake=mistake_hint)
     raise CheckFailed(expected=describe(expected), got=describe(got), hint=hint)
 
 

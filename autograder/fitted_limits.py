@@ -1,5 +1,5 @@
 """Time limits that fit each assignment, measured on its reference notebook
-(``autograder.reference_timing`` measures; this module fits and reads the stored limits).
+(``autograder.tools.reference_timing`` measures; this module fits and reads the stored limits).
 
 The defaults of ``Limits`` must fit the slowest assignment, so for a quick one a hanging
 function waits out minutes: in every self-check and demo cell that calls it, and in every
@@ -9,7 +9,7 @@ set to a multiple of what the reference needed, never below a floor (a slower la
 slower honest solution still passes) and never above the default. A cell's own limit is
 keyed by its nbgrader ``grade_id``.
 
-``make release`` refits them (``python -m autograder.reference_timing``; run it on a quiet
+``make release`` refits them (``python -m autograder.tools.reference_timing``; run it on a quiet
 machine, as a loaded one fits looser limits) and ``autograder/graders/limits.json`` ships them,
 beside the graders and outside ``source/`` (nbgrader would copy anything there into the
 release); ``nbgrader_config.py`` overrides them (``c.SandboxedGrading.assignment_limits``).

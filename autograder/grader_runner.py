@@ -75,7 +75,7 @@ class _ResultCollector:
             exercise.checks.append(CheckResult(name, check, True, weight))
         elif isinstance(error, CheckFailed):
             exercise.checks.append(CheckResult(name, check, False, weight, error.expected,
-                                               error.got, error.hint))
+                                               error.got, error.hint, mistake=error.mistake))
         elif isinstance(error, StudentError):
             self._record_student_error(exercise, check, weight, error)
         else:

@@ -48,7 +48,7 @@ def graded_class(generated_course):
 
     Returns (course, {assignment: CompletedProcess of nbgrader autograde}).
     """
-    from autograder.example_class import build_example_class
+    from autograder.tools.example_class import build_example_class
     from autograder.nbgrader_cli import run_nbgrader
     from example_submissions import ASSIGNMENT, write_broken_submissions
 

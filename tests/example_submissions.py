@@ -4,7 +4,7 @@ Each is (student, what the student did, how to write it into the course).
 """
 import nbformat
 
-from autograder.example_class import filled_notebook, solution_code
+from autograder.tools.example_class import filled_notebook, solution_code
 
 ASSIGNMENT = "01_linear_regression"
 NOTEBOOK = "linear_regression.ipynb"

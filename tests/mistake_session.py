@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.example_class import exercise_of, has_mistakes, solution_code
+from autograder.tools.example_class import exercise_of, has_mistakes, solution_code
 from autograder.grader_runner import run_graders
 from dlbio_student.report import render_exercise
 from autograder.sandbox.kernel import SandboxKernel

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.example_class import solution_code
+from autograder.tools.example_class import solution_code
 
 REPO = Path(__file__).resolve().parents[1]
 

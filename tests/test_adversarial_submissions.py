@@ -4,8 +4,8 @@ Every attack of ``tests/attacks.py`` is one student of a real nbgrader course, g
 with two honest students: ``ada_reference`` (the reference solution, full marks) and
 ``cleo_mistakes`` (typical mistakes, partial credit). The attacks that cost wall time (loops,
 floods, dying kernels) are students of a second, identical course, graded at the same time, with
-the students of ``autograder.printing_submissions`` (the reference, printing far past the output
-budget). Both courses set short limits for the assignment, and the honest work still earns its
+the students of ``autograder.tools.printing_submissions`` (the reference, printing far past the
+output budget). Both courses set short limits for the assignment, and the honest work still earns its
 marks under them.
 
 After grading: every grade cell of every attack scores 0 in the gradebook (nbgrader gives full
@@ -33,9 +33,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 from attacks import ATTACK_RAN, ATTACKS, LEAKED, PROLOGUE, fill
-from autograder.example_class import mistakes_of, submissions
+from autograder.tools.example_class import mistakes_of, submissions
 from autograder.nbgrader_cli import make_course, run_nbgrader
-from autograder.printing_submissions import OWN_CELL_AT, printing_submissions
+from autograder.tools.printing_submissions import OWN_CELL_AT, printing_submissions
 from autograder.sandbox.isolation import detect
 from autograder.sandbox.limits import GiB, MiB
 

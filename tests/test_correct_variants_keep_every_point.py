@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.example_class import exercise_of
+from autograder.tools.example_class import exercise_of
 from autograder.fitted_limits import limits_for
 from correct_variants import variants_of
 from mistake_session import grade_mistakes

@@ -12,7 +12,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import cli
-from autograder.example_class import has_mistakes, mistakes_of
+from autograder.tools.example_class import has_mistakes, mistakes_of
 from example_submissions import ASSIGNMENT, NOTEBOOK
 
 

@@ -51,8 +51,8 @@ def test_the_course_config_overrides_the_fitted_limits(tmp_path):
 
 
 def test_every_assignment_ships_a_limit_for_each_cell_the_reference_runs():
-    """``make release`` refits the limits (``python -m autograder.reference_timing``): every code
-    cell of a source notebook that grading runs has a limit of its own, far under the default."""
+    """``make release`` refits the limits (``python -m autograder.tools.reference_timing``): every
+    code cell of a source notebook that grading runs has a limit of its own, far under the default."""
     shipped = json.loads(STORE.read_text())
     for assignment in filter(assignment_topic, assignments_in(REPO)):
         notebook = nbformat.read(next((REPO / "source" / assignment).glob("*.ipynb")), 4)

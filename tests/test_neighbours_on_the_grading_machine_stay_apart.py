@@ -11,7 +11,7 @@ import threading
 import nbformat
 import pytest
 
-from autograder.example_class import filled_notebook, solution_code
+from autograder.tools.example_class import filled_notebook, solution_code
 from autograder.sandbox import cgroups
 from autograder.sandbox.isolation import detect
 from class_grading import gradebook_scores, run_autograde

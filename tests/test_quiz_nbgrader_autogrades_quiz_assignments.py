@@ -8,7 +8,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.cli import main
-from autograder.example_class import solution_code
+from autograder.tools.example_class import solution_code
 from autograder.nbgrader_cli import make_course, run_nbgrader
 from autograder.quiz.course_banks import graded_banks
 from autograder.quiz.nbgrader_build import NBGRADER_SEED, build_notebook

@@ -4,7 +4,7 @@ mistake that no longer applies would silently grade the reference, or nothing)."
 import nbformat
 import pytest
 
-from autograder.example_class import exercise_of, mistakes_of, solution_code
+from autograder.tools.example_class import exercise_of, mistakes_of, solution_code
 from autograder.mistakes import Mistake
 from mistake_session import CATALOGUED
 

@@ -10,7 +10,7 @@ from collections import Counter
 import nbformat
 import pytest
 
-from autograder.example_class import exercise_of, mistakes_of
+from autograder.tools.example_class import exercise_of, mistakes_of
 from mistake_session import CATALOGUED, grade_mistakes, reference_notebook
 from placeholders import placeholders
 

@@ -17,6 +17,8 @@ class CheckResult:
     expected/got: short descriptions (shape, dtype, a few values), never the hidden inputs'
     generator or the reference code. score: the share of ``weight`` earned, between 0 and 1,
     for a check with partial credit; None means all of it if passed, none otherwise.
+    mistake: the typical mistake the check recognised in a failed result, in a few words
+    ("" when it named none), so that a class report can count what the class got wrong.
     """
 
     exercise: str
@@ -27,6 +29,7 @@ class CheckResult:
     got: str = ""
     hint: str = ""
     score: float | None = None
+    mistake: str = ""
 
     @property
     def earned(self):

@@ -1,6 +1,6 @@
 """Time each assignment's reference notebook in the sandbox and store the limits fitted to it.
 
-    python -m autograder.reference_timing [ASSIGNMENT ...]
+    python -m autograder.tools.reference_timing [ASSIGNMENT ...]
 
 How a limit follows from the timings, and where the limits are stored: ``fitted_limits``.
 """
@@ -14,14 +14,14 @@ from pathlib import Path
 
 import nbformat
 
-from .course import assignment_topic, restore_grade_cells
+from ..course import assignment_topic, restore_grade_cells
+from ..fitted_limits import STORE, fit
+from ..nbgrader_cli import REPO, assignments_in
+from ..pipeline import grade_notebook
+from ..sandbox.kernel import SandboxKernel
+from ..sandbox.limits import Limits
+from ..student import StudentCode
 from .example_class import filled_notebook, solution_code
-from .fitted_limits import STORE, fit
-from .nbgrader_cli import REPO, assignments_in
-from .pipeline import grade_notebook
-from .sandbox.kernel import SandboxKernel
-from .sandbox.limits import Limits
-from .student import StudentCode
 
 
 @contextlib.contextmanager

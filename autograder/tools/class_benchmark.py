@@ -1,6 +1,6 @@
 """Benchmark: grading a class, sequentially with nbgrader and in parallel with this kit.
 
-    python -m autograder.class_benchmark [--jobs N] [--no-dask] [ASSIGNMENT]
+    python -m autograder.tools.class_benchmark [--jobs N] [--no-dask] [ASSIGNMENT]
 
 Builds a class of the assignment (default 01_linear_regression) from its release: two honest
 students (the reference), one untouched release, and one student per typical mistake of the
@@ -23,8 +23,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
+from ..nbgrader_cli import make_course, run_nbgrader
 from .example_class import filled_notebook, mistakes_of, solution_code
-from .nbgrader_cli import make_course, run_nbgrader
 
 HANGING = '''
 def predict(x, w, b):
@@ -107,7 +107,7 @@ def local_cluster(workers, folder):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.class_benchmark",
+    parser = argparse.ArgumentParser(prog="python -m autograder.tools.class_benchmark",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("assignment", nargs="?", default="01_linear_regression")
     parser.add_argument("--jobs", type=int, default=2)

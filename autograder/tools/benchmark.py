@@ -1,6 +1,6 @@
 """Benchmark: what the sandbox and the graders cost on top of running a notebook.
 
-    python -m autograder.benchmark [--repeat N] [--printing] [ASSIGNMENT ...]
+    python -m autograder.tools.benchmark [--repeat N] [--printing] [ASSIGNMENT ...]
 
 Times, side by side in one run, on the reference submission of each ASSIGNMENT (default: every
 assignment in source/ with an example class): plain execution of the notebook with nbclient (no
@@ -12,7 +12,7 @@ into student code and how long they took (grading once in this process).
 
 With ``--printing``: instead, ``nbgrader autograde`` of the reference submission against the
 same submission with a cell of its own that prints 300 MB (``eve_prints_300_mb`` of
-``autograder.printing_submissions``), medians of N interleaved runs.
+``autograder.tools.printing_submissions``), medians of N interleaved runs.
 """
 import argparse
 import contextlib
@@ -25,13 +25,13 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from .course import assignment_limits, restore_grade_cells
+from ..course import assignment_limits, restore_grade_cells
+from ..nbgrader_cli import REPO, assignments_in, make_course, run_nbgrader
+from ..notebooks import read_notebook
+from ..pipeline import grade_notebook
+from ..sandbox.kernel import SandboxKernel
 from .example_class import build_example_class, has_mistakes
-from .nbgrader_cli import REPO, assignments_in, make_course, run_nbgrader
-from .notebooks import read_notebook
-from .pipeline import grade_notebook
 from .printing_submissions import printing_submissions
-from .sandbox.kernel import SandboxKernel
 
 STOCK_CONFIG = '''c = get_config()
 c.CourseDirectory.course_id = "dlbio"
@@ -140,7 +140,7 @@ def print_printing_costs(assignments, repeat):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.benchmark",
+    parser = argparse.ArgumentParser(prog="python -m autograder.tools.benchmark",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each figure (median)")
     parser.add_argument("--printing", action="store_true",

@@ -11,7 +11,7 @@ import re
 
 import nbformat
 
-from .course import assignment_topic
+from ..course import assignment_topic
 
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.MULTILINE)
 STUDENTS = ("ada_reference", "ben_untouched", "cleo_mistakes")

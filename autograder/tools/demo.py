@@ -5,9 +5,9 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from ..nbgrader_cli import assignments_in, generate_release, run_nbgrader
+from ..sandbox.isolation import detect
 from .example_class import STUDENTS, build_example_class
-from .nbgrader_cli import assignments_in, generate_release, run_nbgrader
-from .sandbox.isolation import detect
 
 
 def grade_table(course, assignments):
