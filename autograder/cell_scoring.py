@@ -4,6 +4,7 @@ the quiz engine. The pipeline calls ``score_grade_cells`` and knows neither."""
 from dlbio_student.report import ExerciseReport
 
 from .quiz.nbgrader_cells import grade_quiz_cell
+from .sandbox.failure import SandboxFailure
 from .student import StudentCode, StudentError
 
 QUIZ_PREFIX = "quiz:"
@@ -24,10 +25,13 @@ def score_grade_cells(kernel, limits, grade_cells, assignment):
 
 def _score_quiz_cell(kernel, limits, cell):
     report = ExerciseReport(cell.key, cell.points)
-    student = StudentCode(kernel, limits.call_seconds, limits.exercise_seconds)
+    student = StudentCode(kernel, limits.call_seconds, limits.exercise_seconds,
+                          limits.wait_factor)
     try:
         report.checks = grade_quiz_cell(cell.key, student)
     except StudentError as error:
+        if error.kind == "starved":  # the machine's fault: grade the submission again
+            raise SandboxFailure("starved", error.message) from None
         report.problem = error.message
     return report
 

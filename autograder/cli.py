@@ -51,7 +51,7 @@ def autograde(args):
 
 def doctor(args):
     """Say which isolation student code gets here, which bounds keep gradings apart, and why."""
-    from .sandbox.isolation import bounds, detect
+    from .sandbox.isolation import bounds, detect, time_limits
 
     isolation = detect()
     print(f"sandbox: {isolation.mode}")
@@ -59,6 +59,15 @@ def doctor(args):
     print("bounds that keep gradings running at once apart:")
     for bound, holds, why in bounds(isolation):
         print(f"  {'yes' if holds else 'no ':3}  {bound}: {why}")
+    measured, source = time_limits(isolation)
+    print("time limits count:")
+    if measured:
+        print(f"  CPU time of each sandbox, and the time the machine kept it waiting: {source}.")
+        print("  A busy machine does not change a grade: a limit counts the student's work, "
+              "and a sandbox the machine starves is graded again, not given a grade.")
+    else:
+        print(f"  wall time ({source}): a busy machine can stop honest code; grade one "
+              f"submission at a time on a quiet machine.")
     if not isolation.is_security_boundary:
         print("warning: the fallback is a separate process with resource limits and a scrubbed "
               "environment, NOT a security boundary: student code can read the course files. "

@@ -19,6 +19,7 @@ from dlbio_student.report import NOT_IMPLEMENTED, CheckResult, ExerciseReport
 
 from .checks import CheckFailed
 from .course import assignment_topic
+from .sandbox.failure import SandboxFailure
 from .student import StudentCode, StudentError
 
 GRADERS_DIR = Path(__file__).with_name("graders")
@@ -30,9 +31,11 @@ class _ResultCollector:
 
     def __init__(self, kernel, limits, reports):
         self.reports = reports  # exercise name -> ExerciseReport (filled in place)
-        self.students = {name: StudentCode(kernel, limits.call_seconds, limits.exercise_seconds)
+        self.students = {name: StudentCode(kernel, limits.call_seconds, limits.exercise_seconds,
+                                           limits.wait_factor, exercise=name)
                          for name in reports}
         self.collected = set()
+        self.starved = set()  # exercises the machine did not give the CPU they asked for
 
     @staticmethod
     def _marker(item):
@@ -85,10 +88,11 @@ class _ResultCollector:
                 hint="Your result has an unexpected type or structure; compare it with the "
                      "docstring of the exercise."))
 
-    @staticmethod
-    def _record_student_error(exercise, check, weight, error):
+    def _record_student_error(self, exercise, check, weight, error):
         if error.kind == "ended":
             return
+        if error.kind == "starved":
+            self.starved.add(exercise.exercise)
         if error.kind == "not_implemented":
             exercise.problem = NOT_IMPLEMENTED
         elif error.kind == "missing" or error.ends_exercise:
@@ -126,11 +130,28 @@ def run_graders(kernel, limits, exercises, assignment, graders_dir=GRADERS_DIR):
     "02_promoter_classifier") with its grader module in ``graders_dir``.
 
     kernel: the ``SandboxKernel`` that ran the notebook. Returns {name: ExerciseReport};
-    an exercise that the assignment's grader module does not know scores 0 with a note.
+    an exercise that the assignment's grader module does not know scores 0 with a note. An
+    exercise the machine starved (not the student's code: ``allowance.py``) is graded once
+    more in a fresh kernel; starved again, it raises SandboxFailure("starved"), and the
+    submission is to be graded again, not given a grade.
     """
+    reports, starved = _grade_once(kernel, limits, exercises, assignment, graders_dir)
+    if starved:
+        kernel.restart()  # the notebook's cells replayed in a fresh kernel
+        again, starved = _grade_once(kernel, limits, {name: exercises[name] for name in starved},
+                                     assignment, graders_dir)
+        reports.update(again)
+    if starved:
+        raise SandboxFailure("starved", f"the grading machine was too busy to grade "
+                                        f"{', '.join(sorted(starved))}, twice")
+    return reports
+
+
+def _grade_once(kernel, limits, exercises, assignment, graders_dir):
+    """({name: ExerciseReport}, names of the exercises the machine starved)."""
     reports = {name: ExerciseReport(name, points) for name, points in exercises.items()}
     module = grader_module(assignment, graders_dir)
-    collected = set()
+    collected, starved = set(), set()
     if module is not None and reports:
         collector = _ResultCollector(kernel, limits, reports)
         arguments = [str(module), "-p", "no:cacheprovider", "-p", "no:terminal",
@@ -140,11 +161,11 @@ def run_graders(kernel, limits, exercises, assignment, graders_dir=GRADERS_DIR):
                      # nothing unraisable (student errors arrive as plain data)
                      "-p", "no:unraisableexception", "-p", "no:threadexception"]
         pytest.main(arguments, plugins=[collector])
-        collected = collector.collected
+        collected, starved = collector.collected, collector.starved
     for name, report in reports.items():
         if name not in collected:
             report.problem = (f"no grader of {assignment} knows the exercise {name!r} (ask your "
                               "instructor)")
         elif not report.checks and not report.problem:
             report.problem = "no check of this exercise could run"
-    return reports
+    return reports, starved

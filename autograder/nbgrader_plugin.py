@@ -23,6 +23,12 @@ from .notebooks import read_notebook
 from .pipeline import FALLBACK_NOTE, grade_notebook, refuse_notebook
 from .sandbox.limits import Limits
 
+class NotGraded(Exception):
+    """The notebook must be graded again, and gets no grade now: the grading machine was too
+    busy, or could not start a sandbox. nbgrader then leaves the submission out of this run,
+    logs why, and ends with an error status."""
+
+
 LINKED_NOTEBOOK = ("the submitted notebook is a symbolic link, not a file, so it was not run: "
                    "submit the notebook file itself")
 
@@ -41,7 +47,8 @@ class SandboxedGrading(NbGraderPreprocessor):
         job = self.prepare(nb, resources)
         report = refuse_notebook(nb, job.name, job.refusal) if job.refusal else grade_notebook(
             nb, job.name, job.files_dir, job.limits, assignment=job.assignment)
-        self.log_report(job.name, report.notes, report.points, report.points_possible)
+        self.log_report(job.name, report.notes, report.points, report.points_possible,
+                        report.regrade)
         return nb, resources
 
     def prepare(self, nb, resources):
@@ -62,8 +69,9 @@ class SandboxedGrading(NbGraderPreprocessor):
         _remove_copies_of_links(submitted, files_dir, _source_folder(course, assignment))
         return GradingJob(assignment, name, limits, files_dir)
 
-    def log_report(self, name, notes, points, points_possible):
-        """Log a graded notebook's notes (the fallback warning once per run) and its score."""
+    def log_report(self, name, notes, points, points_possible, regrade=""):
+        """Log a graded notebook's notes (the fallback warning once per run) and its score;
+        raise NotGraded when it must be graded again (``regrade`` says why)."""
         for note in notes:
             if note.startswith(FALLBACK_NOTE):
                 if not SandboxedGrading._fallback_announced:
@@ -71,6 +79,9 @@ class SandboxedGrading(NbGraderPreprocessor):
                 SandboxedGrading._fallback_announced = True
             else:
                 self.log.warning("%s: %s", name, note)
+        if regrade:
+            raise NotGraded(f"{name} was not graded and needs regrading: {regrade}; run "
+                            f"the same autograde command again")
         self.log.info("%s: %g / %g points", name, points, points_possible)
 
 

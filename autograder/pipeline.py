@@ -10,16 +10,19 @@ suppresses can change a score.
 """
 import ast
 import threading
-import time
 from dataclasses import dataclass
 
 from dlbio_student.report import ExerciseReport, NotebookReport, grade_cell_outputs
 
 from .cell_scoring import score_grade_cells, warm_up
+from .sandbox.allowance import Allowance
 from .sandbox.kernel import SandboxFailure, SandboxKernel
 from .sandbox.limits import Limits
+from .sandbox.usage import Usage
 
 FALLBACK_NOTE = "sandbox: fallback mode"
+REGRADE_PROBLEM = ("the grading machine was too busy to grade your notebook; it will be graded "
+                   "again (this costs you nothing)")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,12 @@ def is_autograded_cell(cell):
     return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
 
 
+def defines_graded_code(cell):
+    """A solution cell: where the student writes what the graders call."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta.get("solution", False) and not meta.get("grade", False)
+
+
 def find_grade_cells(notebook):
     """Stage 1: every autograded cell; a cell without a grade(...) call gets the key None."""
     return [GradeCell(index, grade_call_key(cell.source),
@@ -58,25 +67,45 @@ def find_grade_cells(notebook):
 
 
 def run_student_cells(kernel, notebook, report):
-    """Stage 2: execute every code cell except grade cells, in order, in the sandbox, until the
-    notebook's time budget is spent (later cells are then left unrun)."""
-    deadline = time.monotonic() + kernel.limits.notebook_seconds
+    """Stage 2: execute every code cell except grade cells, in order, in the sandbox.
+
+    Once the notebook's budget (``notebook_seconds`` of CPU time, or ``wait_factor`` times as
+    much running) is spent, only the cells that define graded code still run, so that slow
+    demo cells never cost the exercises after them; the report names the cells left out. A
+    cell the machine starved runs once more in a fresh kernel; starved again, it raises
+    SandboxFailure("starved").
+    """
+    budget = Allowance.of(kernel.limits.notebook_seconds, kernel.limits.wait_factor)
+    spent, left_out = Usage(), []
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
         cell.outputs, cell.execution_count = [], None
         if is_autograded_cell(cell):
             continue
-        if time.monotonic() > deadline:
-            report.notes.append(f"the notebook ran longer than "
-                                f"{kernel.limits.notebook_seconds:g} s in all: cells from "
-                                f"cell {index + 1} on were not run")
-            return
+        if (spent.cpu > budget.cpu or spent.given > budget.wait) \
+                and not defines_graded_code(cell):
+            left_out.append(index + 1)
+            continue
         run = kernel.run_cell(notebook, index)
+        if run.status == "starved":
+            cell.outputs, cell.execution_count = [], None
+            run = kernel.run_cell(notebook, index)
+            if run.status == "starved":
+                raise SandboxFailure("starved", f"cell {index + 1} could not be run: "
+                                                f"{run.message}")
+        spent += run.used
         if run.status not in ("ok", "error"):
             report.notes.append(f"cell {index + 1} was stopped: {run.message}")
         if run.output_cut:
             report.notes.append(f"cell {index + 1} {run.output_cut}")
+    if left_out:
+        report.notes.append(
+            f"the notebook used more than its {budget.cpu:g} s of CPU time in all (or "
+            f"{budget.wait:g} s of running): cell{'s' if len(left_out) > 1 else ''} "
+            f"{', '.join(map(str, left_out))} (not your solutions) "
+            f"{'were' if len(left_out) > 1 else 'was'} left out; the cells that define your "
+            f"functions still ran")
 
 
 def write_grade_outputs(notebook, grade_cells, reports, report):
@@ -116,9 +145,13 @@ def grade_notebook(notebook, name, files_dir=None, limits=Limits(), isolation=No
         importing.join()
         reports = score_grade_cells(kernel, limits, grade_cells, assignment)  # stage 3
     except SandboxFailure as failure:
-        report.notes.append(f"your notebook could not be run: {failure.message}")
-        reports = _ungraded(grade_cells, "your notebook could not be run, so this exercise "
-                                         "could not be graded")
+        if failure.machine_fault:
+            report.regrade = failure.message
+            reports = _ungraded(grade_cells, f"not graded yet: {REGRADE_PROBLEM}")
+        else:
+            report.notes.append(f"your notebook could not be run: {failure.message}")
+            reports = _ungraded(grade_cells, "your notebook could not be run, so this exercise "
+                                             "could not be graded")
     except Exception as error:  # a grader bug must not leave the submission without a grade
         report.notes.append(f"the grader stopped on an internal error "
                             f"({type(error).__name__}: {str(error)[:300]}); ask your instructor")

@@ -6,11 +6,11 @@ Objects that are not plain data (a model, a Dataset, a DataLoader) stay in the s
 reached through a ``Handle``. The one line where plain data crosses over is
 ``SandboxKernel.request`` (``autograder/sandbox/kernel.py``).
 """
-import time
-
+from .sandbox.allowance import Allowance, stop_message
 from .sandbox.inside import EncodingError, decode, encode
 from .sandbox.kernel import SandboxFailure
 from .sandbox.limits import GiB, MiB
+from .sandbox.usage import Usage
 
 STUDENT_ERRORS = {
     "missing": "`{name}` is not defined in your notebook (was its cell run, and is the name "
@@ -42,8 +42,8 @@ class StudentError(Exception):
     """Student code could not give an answer; ``kind`` is why, ``message`` tells the student.
 
     kind: "missing", "not_implemented", "exception", "memory", "unserializable", "ended" (an
-    earlier call ended the exercise), or a SandboxFailure kind ("timeout", "died",
-    "output_flood", "no_reply", "no_session", "start_failed").
+    earlier call ended the exercise), or a SandboxFailure kind ("timeout", "waited",
+    "starved", "died", "output_flood", "no_reply", "no_session", "start_failed").
     """
 
     def __init__(self, kind, message, exception_type=""):
@@ -55,8 +55,9 @@ class StudentError(Exception):
     @property
     def ends_exercise(self):
         """After these the exercise stops: more calls would only repeat the wait or the crash."""
-        return self.kind in ("missing", "not_implemented", "timeout", "died", "output_flood",
-                             "no_reply", "no_session", "start_failed", "ended")
+        return self.kind in ("missing", "not_implemented", "timeout", "waited", "starved",
+                             "died", "output_flood", "no_reply", "no_session", "start_failed",
+                             "ended")
 
 
 class Handle:
@@ -103,18 +104,23 @@ class Handle:
 class StudentCode:
     """The student's notebook namespace, as the graders of one exercise see it.
 
-    kernel: a ``SandboxKernel`` that has executed the notebook; call_seconds: the time limit of
-    each call into student code; budget_seconds: the time limit of all calls together, counted
-    from the first call (graders of every exercise get their ``StudentCode`` at once, and one
-    exercise's slow calls must not use up the next one's time). Once a call ends the exercise
-    (not implemented, timed out, crashed), later calls fail at once.
+    kernel: a ``SandboxKernel`` that has executed the notebook; call_seconds: the CPU-time
+    limit of each call into student code; budget_seconds: the CPU-time limit of all its calls
+    together (only what the sandbox uses during the calls counts, not the graders' own work
+    between them, nor what other exercises used); each also allows ``wait_factor`` times as
+    much wall time given to the sandbox (``sandbox.limits.Limits``); exercise: its name, for
+    what the reference needs. Once a call ends the exercise (not implemented, timed out,
+    crashed), later calls fail at once.
     """
 
-    def __init__(self, kernel, call_seconds, budget_seconds=None):
+    def __init__(self, kernel, call_seconds, budget_seconds=None, wait_factor=None,
+                 exercise=""):
         self.kernel = kernel
         self.call_seconds = call_seconds
         self.budget_seconds = budget_seconds
-        self.deadline = None
+        self.wait_factor = kernel.limits.wait_factor if wait_factor is None else wait_factor
+        self.exercise = exercise
+        self.spent = Usage()  # what this exercise's calls used so far
         self.ended = None
 
     def call(self, name, *args, **kwargs):
@@ -153,19 +159,7 @@ class StudentCode:
     def _send(self, op, target, args=(), kwargs=None, attr=None, keep=False, subject=""):
         if self.ended is not None:
             raise StudentError("ended", self.ended.message)
-        if self.deadline is None and self.budget_seconds is not None:
-            self.deadline = time.monotonic() + self.budget_seconds
-        timeout, limit = self.call_seconds, f"the time limit of one call ({self.call_seconds:g} s)"
-        if self.deadline is not None:
-            left = self.deadline - time.monotonic()
-            exercise_limit = (f"the exercise's time limit (all its calls together: "
-                              f"{self.budget_seconds:g} s)")
-            if left <= 0:
-                self.ended = StudentError("timeout", f"this exercise ran out of time: its calls "
-                                                     f"ran longer than {exercise_limit}")
-                raise self.ended
-            if left < timeout:
-                timeout, limit = left, exercise_limit
+        allowance, limit = self._allowance()
         try:
             request = {"op": op, "target": list(target), "attr": attr, "keep": keep,
                        "args": encode(list(args), self._encode_handle),
@@ -173,16 +167,38 @@ class StudentCode:
         except EncodingError as error:
             raise ValueError(f"grader bug: cannot send {error}") from None
         try:
-            reply = self.kernel.request(request, timeout)
+            reply = self.kernel.request(request, allowance)
         except SandboxFailure as failure:
-            self.ended = StudentError(failure.kind, self._failure_message(failure, subject, limit))
+            self.ended = StudentError(failure.kind, self._failure_message(
+                failure, subject, allowance, limit))
             raise self.ended from None
+        finally:
+            self.spent += self.kernel.used
         try:
             return self._decode_reply(reply, subject)
         except StudentError as error:
             if error.ends_exercise:
                 self.ended = error
             raise
+
+    def _allowance(self):
+        """(the next call's ``Allowance``, the name of the limit that bounds it): one call's
+        limit, or what is left of the exercise's when that is less."""
+        call = Allowance.of(self.call_seconds, self.wait_factor)
+        if self.budget_seconds is None:
+            return call, "the limit of one call"
+        budget = Allowance.of(self.budget_seconds, self.wait_factor)
+        left = Allowance(budget.cpu - self.spent.cpu, budget.wait - self.spent.given,
+                         call.ceiling)
+        if left.cpu <= 0 or left.wait <= 0:
+            self.ended = StudentError(
+                "timeout", f"this exercise ran out of time: its calls together used more than "
+                           f"the exercise's limit ({budget.cpu:g} s of CPU time, or "
+                           f"{budget.wait:g} s of running)")
+            raise self.ended
+        if left.cpu < call.cpu or left.wait < call.wait:
+            return call.at_most(left), "the exercise's limit (all its calls together)"
+        return call, "the limit of one call"
 
     def _encode_handle(self, value):
         if isinstance(value, Handle):
@@ -211,9 +227,11 @@ class StudentCode:
         return Handle(self, int(reference["$handle"]), str(reference.get("type", ""))[:200],
                       str(reference.get("repr", ""))[:300])
 
-    def _failure_message(self, failure, subject, limit):
-        """What the student reads; a timeout names the limit it hit (``limit``)."""
+    def _failure_message(self, failure, subject, allowance, limit):
+        """What the student reads; a stop names the limit it hit (``limit``), its figures and
+        what the reference needs."""
         what = f"`{subject}`" if subject else "your code"
-        if failure.kind == "timeout":
-            return f"{what} was stopped: it ran longer than {limit}"
+        if failure.kind in ("timeout", "waited", "starved"):
+            reference = self.kernel.limits.reference_needs(f"call:{self.exercise}")
+            return f"{what} " + stop_message(failure.kind, allowance, limit, reference)
         return f"{what} was stopped: {failure.message}"

@@ -20,14 +20,23 @@ def grade_cell(exercise, points=1.0):
     return cell
 
 
+def solution_cell(code, exercise="snippet"):
+    """An nbgrader solution cell (where a student writes graded code) holding ``code``."""
+    cell = nbformat.v4.new_code_cell(code)
+    cell.metadata["nbgrader"] = {"grade": False, "solution": True, "locked": False,
+                                 "grade_id": f"{exercise}_solution", "schema_version": 3}
+    return cell
+
+
 def grade_snippets(code_cells, exercises, limits=None, assignment="01_linear_regression"):
-    """Run ``code_cells`` in a sandboxed kernel and grade ``exercises`` ({name: points}) with
-    the graders of ``assignment``.
+    """Run ``code_cells`` (code, or notebook cells) in a sandboxed kernel and grade
+    ``exercises`` ({name: points}) with the graders of ``assignment``.
 
     Returns (report, {exercise: ExerciseReport}).
     """
     notebook = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(code) for code in code_cells]
+        cells=[code if isinstance(code, dict) else nbformat.v4.new_code_cell(code)
+               for code in code_cells]
         + [grade_cell(name, points) for name, points in exercises.items()])
     report = grade_notebook(notebook, "snippets", None, limits or Limits(),
                             assignment=assignment)

@@ -51,10 +51,12 @@ def forge_status(x):
     kernel.session.send(kernel.iopub_socket, "status", {}, parent=kernel.get_parent())
     return x
 
-def slow(x):
+def spin(seconds):
     import time
-    time.sleep(1.5)
-    return x
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+    return seconds
 '''
 
 
@@ -166,10 +168,11 @@ def test_opening_the_session_has_a_time_of_its_own_and_the_call_keeps_its_limit(
     run_new_cell(kernel, notebook,
                  "import dlbio_inside, time\n_serve = dlbio_inside.serve_session\n"
                  "dlbio_inside.serve_session = lambda path: (time.sleep(1.5), _serve(path))")
-    assert StudentCode(kernel, call_seconds=2.5).call("slow", 1) == 1  # 1.5 s + 1.5 s
+    assert StudentCode(kernel, call_seconds=1.0).call("spin", 0.5) == 0.5  # 1.5 s + 0.5 s
     with pytest.raises(StudentError) as stopped:
-        StudentCode(kernel, call_seconds=1.0).call("slow", 1)
+        StudentCode(kernel, call_seconds=1.0).call("spin", 1.5)
     assert stopped.value.kind == "timeout"
+    assert "used 1.0 s of CPU time (the limit of one call is 1 s)" in stopped.value.message
 
 
 def test_student_code_cannot_plant_a_link_where_the_grader_listens(sandbox):

@@ -40,7 +40,7 @@ class ReplayGrading(SandboxedGrading):
     def preprocess(self, nb, resources):
         result = self.result
         self.log_report(result["name"], result["notes"], result["points"],
-                        result["points_possible"])
+                        result["points_possible"], result["regrade"])
         return nbformat.from_dict(result["notebook"]), resources
 
 

@@ -50,7 +50,8 @@ class SubmissionJob:
 
 @dataclass
 class NotebookResult:
-    """The graded notebook (nbformat dict), its points, notes and per-exercise problems."""
+    """The graded notebook (nbformat dict), its points, notes and per-exercise problems;
+    ``regrade``: why it must be graded again instead of given a grade ("" if not)."""
 
     name: str
     notebook: dict
@@ -58,6 +59,7 @@ class NotebookResult:
     points_possible: float
     notes: list
     problems: list
+    regrade: str = ""
 
 
 def folder_files(folder):
@@ -109,6 +111,6 @@ def grade_submission(job):
             results.append(asdict(NotebookResult(
                 item.name, notebook, report.points, report.points_possible, report.notes,
                 [f"{exercise.exercise}: {exercise.problem}" for exercise in report.exercises
-                 if exercise.problem])))
+                 if exercise.problem], report.regrade)))
     return {"results": results, "seconds": time.monotonic() - start,
             "host": socket.gethostname()}

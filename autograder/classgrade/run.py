@@ -24,6 +24,7 @@ from .pools import DaskPool, LocalPool
 from .summary import Outcome, one_line, render
 
 EXIT_INTERRUPTED = 130
+EXIT_REGRADE = 75  # EX_TEMPFAIL: some submissions must be graded again (the machine was busy)
 AHEAD = 2  # submissions prepared per worker, so that no worker waits for the TA's process
 
 
@@ -125,6 +126,13 @@ def grade(converter, ledger, to_grade, pool, stop, progress):
                 failed(submission, f"{type(error).__name__}: {error}")
                 continue
             results = outcome["results"]
+            regrade = [result["regrade"] for result in results if result.get("regrade")]
+            if regrade:  # the machine's fault: no grade now, the next run grades it again
+                converter.discard(submission)
+                ledger.forget(submission.student)
+                outcomes.append(Outcome(student, "regrade", reason=one_line(regrade[0])))
+                progress.update()
+                continue
             figures = {"points": round(sum(result["points"] for result in results), 4),
                        "points_possible": round(sum(result["points_possible"]
                                                     for result in results), 4),
@@ -145,7 +153,8 @@ def autograde_class(assignment, jobs=None, scheduler=None, students=(), force=Fa
                     log_level="ERROR", show_progress=True):
     """The ``autograder autograde`` command, run in the course folder; returns its exit status
     (0 when the run went through, whatever the submissions scored; 1 when it could not run;
-    130 when it was stopped)."""
+    75 when some submissions must be graded again because the machine was too busy; 130 when
+    it was stopped)."""
     try:
         converter = open_course(assignment, log_level)
         ledger = Ledger(converter.coursedir.root, assignment)
@@ -183,5 +192,10 @@ def autograde_class(assignment, jobs=None, scheduler=None, students=(), force=Fa
             else:
                 pool.close()
     print(render(outcomes, interrupted))
-    return EXIT_INTERRUPTED if interrupted else 0
+    regrade = sum(outcome.status == "regrade" for outcome in outcomes)
+    if regrade:
+        print(f"{regrade} submission(s) need regrading: the grading machine was too busy to "
+              f"grade them fairly, so they got no grade; run the same command again",
+              file=sys.stderr)
+    return EXIT_INTERRUPTED if interrupted else EXIT_REGRADE if regrade else 0
 

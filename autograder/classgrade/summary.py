@@ -7,10 +7,11 @@ SLOWEST = 5
 @dataclass
 class Outcome:
     """How one submission ended: graded (points of points_possible, in ``seconds``, with
-    ``problems``: one line each), skipped (already graded), or failed (``reason``)."""
+    ``problems``: one line each), skipped (already graded), failed (``reason``), or regrade
+    (not graded: the machine was too busy, ``reason``)."""
 
     student: str
-    status: str  # "graded", "skipped", "failed"
+    status: str  # "graded", "skipped", "failed", "regrade"
     points: float = 0.0
     points_possible: float = 0.0
     seconds: float = 0.0
@@ -28,8 +29,9 @@ def render(outcomes, interrupted=False):
     """The final table as text."""
     lines = [f"{'student':28} {'score':>13} {'time':>8}  notes"]
     for outcome in sorted(outcomes, key=lambda outcome: outcome.student):
-        if outcome.status == "failed":
-            lines.append(f"{outcome.student:28} {'—':>13} {'':>8}  FAILED: {outcome.reason}")
+        if outcome.status in ("failed", "regrade"):
+            label = "FAILED" if outcome.status == "failed" else "NEEDS REGRADING"
+            lines.append(f"{outcome.student:28} {'—':>13} {'':>8}  {label}: {outcome.reason}")
             continue
         score = f"{outcome.points:g} / {outcome.points_possible:g}"
         time = f"{outcome.seconds:.1f} s" if outcome.status == "graded" else "done"
@@ -38,9 +40,11 @@ def render(outcomes, interrupted=False):
         lines.append(f"{outcome.student:28} {score:>13} {time:>8}  {note}{more}")
     graded = [outcome for outcome in outcomes if outcome.status == "graded"]
     failed = [outcome for outcome in outcomes if outcome.status == "failed"]
-    skipped = len(outcomes) - len(graded) - len(failed)
+    regrade = [outcome for outcome in outcomes if outcome.status == "regrade"]
+    skipped = len(outcomes) - len(graded) - len(failed) - len(regrade)
     lines.append("")
-    lines.append(f"graded {len(graded)}, already graded {skipped}, failed {len(failed)}"
+    lines.append(f"graded {len(graded)}, already graded {skipped}, failed {len(failed)}, "
+                 f"need regrading {len(regrade)}"
                  + (" — interrupted: run the same command again to grade the rest"
                     if interrupted else ""))
     if graded:

@@ -7,7 +7,11 @@ one), every sandbox gets its own group under ``dlbio/``:
 - ``memory``: all its processes together, including what they write into the in-memory home
   and /tmp, hold at most ``Limits.sandbox_memory_bytes`` (no swap);
 - ``pids``: at most ``Limits.processes`` processes and threads (plus bubblewrap's own two);
-- ``cpu``: the group counts as one task when the CPU is shared, however many it starts.
+- ``cpu``: the group counts as one task when the CPU is shared, however many it starts;
+- accounting: a group whose counters say how much CPU time all its processes used, and (cgroup
+  v2) how long they were stalled (``usage.py`` reads them; the time limits count them). Every
+  cgroup v2 group has those counters, so where a cgroup v2 hierarchy is mounted (also beside v1
+  controllers) the sandbox gets a group there; else the v1 ``cpuacct`` controller's.
 
 A watcher reads the group's counters while the sandbox runs: the first out-of-memory kill or
 refused fork kills the whole sandbox (its PID namespace takes every process with it), so a
@@ -31,14 +35,17 @@ WATCH_SECONDS = 0.2
 _names = itertools.count(1)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Support:
     """Where each controller's sandbox groups go (``bases``: name -> folder, ``versions``:
-    name -> 1 or 2) and, for each missing controller, why (``missing``: name -> reason)."""
+    name -> 1 or 2), for each missing controller why (``missing``: name -> reason), and where
+    the accounting groups go (``accounting``: (folder, version), or None: ``missing`` says why
+    under "accounting")."""
 
     bases: dict = field(default_factory=dict)
     versions: dict = field(default_factory=dict)
     missing: dict = field(default_factory=dict)
+    accounting: tuple = None
 
 
 def _mounts():
@@ -100,7 +107,25 @@ def detect():
         support.bases[controller] = base
         support.versions[controller] = version
         _sweep(base)
+    _detect_accounting(support, mounts)
     return support
+
+
+def _detect_accounting(support, mounts):
+    """Set ``support.accounting``: a cgroup v2 hierarchy (every group has ``cpu.stat`` and the
+    pressure files), else the v1 ``cpuacct`` controller; or say why there is none."""
+    v2 = [mount for mount, kind, _ in mounts if kind == "cgroup2"]
+    v1 = [mount for mount, kind, options in mounts if kind == "cgroup" and "cpuacct" in options]
+    problems = []
+    for mount, version in [(mount, 2) for mount in v2] + [(mount, 1) for mount in v1]:
+        problem = _make_parent(mount / PARENT)
+        if problem is None:
+            support.accounting = (mount / PARENT, version)
+            _sweep(mount / PARENT)
+            return
+        problems.append(problem)
+    support.missing["accounting"] = "; ".join(problems) or \
+        "the kernel offers neither cgroup v2 nor the v1 cpuacct controller here"
 
 
 def _read(path):
@@ -140,21 +165,44 @@ class SandboxGroups:
     def __init__(self, limits, support=None):
         self.limits = limits
         self.support = support or detect()
-        self.folders = {}
+        self.folders = {}  # controller -> its group (one folder for all of them in cgroup v2)
+        self.accounting = None  # (folder, version) of the group whose CPU time is counted
         self.exceeded = ""  # which bound the sandbox hit, as a message; "" while none
         self._stop = threading.Event()
         self._watcher = None
         name = f"sandbox-{os.getpid()}-{next(_names)}"
+        made = set()
         for controller, base in self.support.bases.items():
-            folder = base / name
             try:
-                folder.mkdir()
-                self._configure(controller, folder)
+                self._make(base / name, made)
+                self._configure(controller, base / name)
             except OSError:
-                self._remove(folder)
                 continue
-            self.folders[controller] = folder
+            self.folders[controller] = base / name
+        if self.support.accounting is not None:
+            base, version = self.support.accounting
+            try:
+                self._make(base / name, made)
+                self.accounting = (base / name, version)
+            except OSError:
+                pass
+        for folder in made - set(self._groups()):  # made for a controller that then failed
+            self._remove(folder)
         self._baseline = self._counts()
+
+    @staticmethod
+    def _make(folder, made):
+        """Create ``folder`` once (in cgroup v2 every controller shares it)."""
+        if folder not in made:
+            folder.mkdir()
+            made.add(folder)
+
+    def _groups(self):
+        """Every distinct folder the sandbox joins."""
+        folders = list(dict.fromkeys(self.folders.values()))
+        if self.accounting is not None and self.accounting[0] not in folders:
+            folders.append(self.accounting[0])
+        return folders
 
     def _configure(self, controller, folder):
         version = self.support.versions[controller]
@@ -174,7 +222,7 @@ class SandboxGroups:
 
     def join(self):
         """Move the calling process into every group (its children follow)."""
-        for folder in self.folders.values():
+        for folder in self._groups():
             (folder / "cgroup.procs").write_text(str(os.getpid()))
 
     def _counts(self):
@@ -230,9 +278,9 @@ class SandboxGroups:
         self._stop.set()
         if self._watcher is not None:
             self._watcher.join()
-        for folder in self.folders.values():
+        for folder in self._groups():
             self._remove(folder)
-        self.folders = {}
+        self.folders, self.accounting = {}, None
 
     @staticmethod
     def _remove(folder):

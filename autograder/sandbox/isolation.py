@@ -194,11 +194,19 @@ def _size_of(folder):
                if path.is_file() and not path.is_symlink())
 
 
+# One compute thread per sandbox: its CPU time then counts its work alike on an idle and on a
+# busy machine (idle worker threads of a larger pool spin, more so when the CPU is shared), and
+# N gradings at once use N cores. Student code may ask for more; its CPU time counts them all.
+ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                                     "OPENBLAS_NUM_THREADS")}
+
+
 def kernel_environment(isolation, harness_dir, workspace):
     """A scrubbed environment: nothing of the grader's own environment leaks into the kernel."""
     home = HOME if isolation.mode == "bubblewrap" else str(workspace)
     harness = HARNESS if isolation.mode == "bubblewrap" else str(harness_dir)
     return {
+        **ONE_THREAD,
         "PATH": f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
         "HOME": home,
         "TMPDIR": "/tmp",
@@ -291,3 +299,11 @@ def bounds(isolation):
         else:
             found.append((bound, False, f"no cgroup: {support.missing[controller]}"))
     return found
+
+
+def time_limits(isolation):
+    """(True, how) where a sandbox's CPU time and stalls are measured here, else (False,
+    why not): what the time limits count (``usage.py``)."""
+    from . import cgroups, usage
+
+    return usage.describe(cgroups.detect(), isolation.is_security_boundary)

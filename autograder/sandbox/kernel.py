@@ -3,9 +3,11 @@
 The trusted side talks to the kernel over ZMQ (IPC sockets in a private folder). It executes
 the notebook's cells with nbclient (so outputs look as they do in JupyterLab) and reads IOPub
 under the output budget (a backstop: the inside cuts honest output long before). Grader
-requests go through a grading session (``session.py``). A cell or request that runs too long,
-floods its output or kills the kernel costs only itself: the kernel is killed, restarted, and
-the cells that ran before are replayed.
+requests go through a grading session (``session.py``). Every cell and request runs within an
+allowance of CPU time and of wall time the machine gave the sandbox (``allowance.py``), read
+from the sandbox's own meter (``usage.py``). A cell or request that goes past it, floods its
+output or kills the kernel costs only itself: the kernel is killed, restarted, and the cells
+that ran before are replayed.
 """
 import asyncio
 import functools
@@ -16,7 +18,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Empty
@@ -31,9 +32,12 @@ import dlbio_student
 
 from . import cgroups
 from . import isolation as isolation_module
+from . import usage
+from .allowance import STOP_KINDS, Allowance, stop_message, watch
 from .failure import SandboxFailure
 from .inside import OUTPUT_CUT_MIME, OUTPUT_MARK_MIME
-from .session import GradingSession
+from .limits import grade_id_of
+from .session import OPEN_SESSION_SECONDS, GradingSession, stop_task
 
 INSIDE_MODULE = Path(__file__).with_name("inside.py")
 STUDENT_LIBRARY = Path(dlbio_student.__file__).parent  # the student kit, as students install it
@@ -55,17 +59,22 @@ CALL_SHARE = 64
 KEPT_BUDGETS = 8
 BACKSTOP_BUDGETS = 16
 START_SECONDS = 60
+START = Allowance(START_SECONDS, START_SECONDS, 3 * START_SECONDS)
+READ_GRACE_SECONDS = 2  # before work past its wall time is stopped, its messages are read
+OPEN_SESSION = Allowance.of(OPEN_SESSION_SECONDS, 1.0)
 OUTPUT_KINDS = ("stream", "display_data", "execute_result", "error")
 
 
 @dataclass
 class CellRun:
     """How one notebook cell ended: status "ok", "error", or a SandboxFailure kind;
-    ``output_cut``: how much of its output was left out, as a phrase for the student, or ""."""
+    ``output_cut``: how much of its output was left out, as a phrase for the student, or "";
+    ``used``: what the sandbox used while it ran (a ``usage.Usage``)."""
 
     status: str
     message: str = ""
     output_cut: str = ""
+    used: usage.Usage = usage.Usage()
 
 
 class _SandboxClient(AsyncKernelClient):
@@ -189,6 +198,8 @@ class SandboxKernel:
         self._sessions_opened = 0
         self._user = None  # isolation.UidLease of the running sandbox
         self._groups = None  # cgroups.SandboxGroups of the running sandbox, where available
+        self.meter = None  # usage.Meter of the running sandbox
+        self.used = usage.Usage()  # what the last cell or request used
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -223,6 +234,7 @@ class SandboxKernel:
             else subprocess.DEVNULL, stdout=log, stderr=log,
             preexec_fn=isolation_module.rlimit_setter(self.limits, self._user.uid, self._groups))
         log.close()
+        self.meter = usage.meter_for(self.process, self._groups)
         isolation_module.send_home(self.isolation, self.process, workspace)
         if self._groups is not None:
             self._groups.watch(self.process)
@@ -233,7 +245,7 @@ class SandboxKernel:
         try:
             self._run(self.client.wait_for_ready(timeout=START_SECONDS))
             isolation_module.seal_runtime_dir(runtime)
-            self._run(self._execute_quietly(self._bootstrap(), START_SECONDS))
+            self._execute_quietly(self._bootstrap(), START)
         except (RuntimeError, SandboxFailure) as error:
             log_tail = (self._root / "kernel.log").read_text(errors="replace")[-2000:]
             self.close()
@@ -280,11 +292,8 @@ class SandboxKernel:
         if self.client is not None:
             self.client.stop_channels()
             self.client = None
-        if self.process is not None and self.process.poll() is None:
-            try:
-                os.kill(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        if self.process is not None:
+            self._kill()
             self.process.wait()
         if self._groups is not None:
             self._groups.close()
@@ -302,15 +311,20 @@ class SandboxKernel:
         self._loop.close()
 
     def restart(self):
-        """A fresh kernel with the cells that ran before replayed (their outputs discarded)."""
+        """A fresh kernel with the cells that ran before replayed (their outputs discarded),
+        each within its own cell's allowance. A replay that fails leaves a fresh kernel without
+        the cells; one the machine starved raises SandboxFailure("starved")."""
         self.close()
         self.output_bytes, self.kernel_output_bytes, self.flooded = 0, 0, False
         self.start()
-        for source in self._replay:
+        for source, allowance in self._replay:
             try:
-                self._run(self._execute_quietly(source, self.limits.cell_seconds))
-            except SandboxFailure:
+                self._execute_quietly(source, allowance)
+            except SandboxFailure as failure:
                 self.close()
+                if failure.kind == "starved":
+                    raise SandboxFailure("starved", "the cells before could not be run again: "
+                                         + stop_message("starved", allowance, "")) from None
                 self.start()
                 return
 
@@ -321,35 +335,48 @@ class SandboxKernel:
     # -- notebook cells ------------------------------------------------------------------------
 
     def run_cell(self, notebook, index):
-        """Execute ``notebook.cells[index]`` in place (outputs filled in); return a CellRun."""
+        """Execute ``notebook.cells[index]`` in place (outputs filled in), within the cell's
+        allowance; return a CellRun."""
         cell = notebook.cells[index]
         self._end_session()
         if not self.alive:
             self.restart()
         self.output_bytes = 0
-        seconds = self.limits.seconds_for_cell(cell)
-        runner = _CellRunner(notebook, timeout=seconds, allow_errors=True,
+        allowance = self.cell_allowance(cell)
+        # No timeout of nbclient's own: the allowance's watch stops the cell.
+        runner = _CellRunner(notebook, timeout=None, allow_errors=True,
                              interrupt_on_timeout=False, raise_on_iopub_timeout=False,
                              iopub_timeout=5, record_timing=False)
         runner.kernel = self
         runner.kc = self.client
         try:
-            self._run(runner.async_execute_cell(cell, index, store_history=True))
-        except CellTimeoutError:
-            return self._fail(cell, "timeout",
-                              f"this cell ran longer than its time limit of {seconds:g} s")
-        except (DeadKernelError, SandboxFailure, asyncio.CancelledError):
-            reason = self._death_reason()
-            return self._fail(cell, "output_flood" if self.flooded else "died", reason)
-        except Exception as error:  # a message nbclient cannot process, forged by student code
-            self._cancel_leftover_tasks()
-            return self._fail(cell, "died", f"the kernel sent a message the grader could not "
-                                            f"read ({type(error).__name__})")
-        self._replay.append(cell.source)
+            self._within(runner.async_execute_cell(cell, index, store_history=True), allowance)
+        except (Exception, asyncio.CancelledError) as error:
+            self._cancel_leftover_tasks()  # what the stopped nbclient call left running
+            return self._fail(cell, *self._why_cell_failed(error, cell, allowance))
+        self._replay.append((cell.source, allowance))
         errors = [out for out in cell.outputs if out.output_type == "error"]
         if errors:
-            return CellRun("error", f"{errors[0].ename}: {errors[0].evalue}", runner.output_cut)
-        return CellRun("ok", output_cut=runner.output_cut)
+            return CellRun("error", f"{errors[0].ename}: {errors[0].evalue}", runner.output_cut,
+                           self.used)
+        return CellRun("ok", output_cut=runner.output_cut, used=self.used)
+
+    def _why_cell_failed(self, error, cell, allowance):
+        """(status, message) of a cell whose run raised ``error``."""
+        if isinstance(error, SandboxFailure) and error.kind in STOP_KINDS:
+            reference = self.limits.reference_needs(f"cell:{grade_id_of(cell)}")
+            return error.kind, "this cell " + stop_message(
+                error.kind, allowance, "the limit of this cell", reference)
+        if isinstance(error, (SandboxFailure, DeadKernelError, CellTimeoutError,
+                              asyncio.CancelledError)):
+            return "output_flood" if self.flooded else "died", self._death_reason()
+        # a message nbclient cannot process, forged by student code
+        return "died", (f"the kernel sent a message the grader could not read "
+                        f"({type(error).__name__})")
+
+    def cell_allowance(self, cell):
+        """The ``Allowance`` of notebook ``cell``: its CPU-time limit, and waiting."""
+        return Allowance.of(self.limits.seconds_for_cell(cell), self.limits.wait_factor)
 
     def _cancel_leftover_tasks(self):
         """Cancel what an interrupted nbclient call left running on our event loop."""
@@ -365,8 +392,9 @@ class SandboxKernel:
             "error", ename="GradingLimit", evalue=message,
             traceback=[f"GradingLimit: {message}; the kernel was restarted and the cells "
                        f"before this one were run again."]))
+        used = self.used
         self.restart()
-        return CellRun(status, message)
+        return CellRun(status, message, used=used)
 
     def _death_reason(self):
         if self.flooded:
@@ -390,28 +418,26 @@ class SandboxKernel:
                 self.output_bytes > self.limits.output_bytes
                 or self.kernel_output_bytes > self.limits.output_bytes * BACKSTOP_BUDGETS):
             self.flooded = True
-            if self.process is not None and self.process.poll() is None:
-                os.kill(self.process.pid, signal.SIGKILL)
+            self._kill()
 
     # -- grader requests ---------------------------------------------------------------------
 
-    def request(self, request, timeout):
-        """Send one request (a JSON-ready dict) to ``dlbio_inside.handle``; return its reply.
+    def request(self, request, allowance):
+        """Send one request (a JSON-ready dict) to ``dlbio_inside.handle`` within ``allowance``
+        (an ``Allowance``); return its reply. ``used`` then says what the call used.
 
-        The first request opens a grading session, in a time of its own (``timeout`` starts
-        once it is open). A failure inside a session restarts the kernel.
+        The first request opens a grading session, in an allowance of its own (the request's
+        starts once it is open). A failure inside a session restarts the kernel.
         """
+        self.used = usage.Usage()
         if not self.alive:
             self.restart()
         try:
             if self._session is None:
-                self._sessions_opened += 1
-                path = self.socket_dir / f"grader-{self._sessions_opened}.sock"
-                self._session = self._run(GradingSession.open(self, path))
-            deadline = time.monotonic() + timeout
+                self._open_session()
             self.output_bytes = 0
-            return self._run(self._session.exchange(json.dumps(request).encode() + b"\n",
-                                                    deadline, timeout))
+            return self._within(self._session.exchange(json.dumps(request).encode() + b"\n"),
+                                allowance)
         except SandboxFailure as failure:
             # A session that never opened because student code broke its entry point needs no
             # restart: the replay would break it again, at a restart's cost per exercise.
@@ -422,6 +448,21 @@ class SandboxKernel:
             self.restart()
             raise SandboxFailure("no_reply", f"the grader's connection to your code broke "
                                              f"({type(error).__name__})") from None
+
+    def _open_session(self):
+        """Open a grading session within ``OPEN_SESSION``: past it, "no_session" (or
+        "starved", the machine's fault)."""
+        self._sessions_opened += 1
+        path = self.socket_dir / f"grader-{self._sessions_opened}.sock"
+        try:
+            self._session = self._within(GradingSession.open(self, path), OPEN_SESSION)
+        except SandboxFailure as failure:
+            if failure.kind in ("timeout", "waited"):
+                raise SandboxFailure("no_session", f"the grader could not start calling your "
+                                                   f"code within {OPEN_SESSION_SECONDS} s (did "
+                                                   f"your code replace dlbio_inside or keep the "
+                                                   f"kernel busy?)") from None
+            raise
 
     def _end_session(self):
         """Let ``serve_session`` return, so that cells can run again; restart if it does not."""
@@ -441,34 +482,66 @@ class SandboxKernel:
 
     # -- reading IOPub -------------------------------------------------------------------------
 
-    async def _execute_quietly(self, code, timeout):
-        """Run ``code`` without recording it; its output is counted and discarded."""
+    def _execute_quietly(self, code, allowance):
+        """Run ``code`` without recording it, within ``allowance``; its output is counted and
+        discarded."""
         self.output_bytes = 0
         message_id = self.client.execute(code, store_history=False, allow_stdin=False,
                                          stop_on_error=False)
-        await self.watch_output(message_id, timeout)
+        self._within(self.watch_output(message_id), allowance)
 
-    async def watch_output(self, message_id, timeout=None, marks=None):
+    def _within(self, work, allowance):
+        """Run ``work`` (a coroutine) on our loop until it ends, or until the sandbox has used
+        more than ``allowance``: then kill the sandbox and raise SandboxFailure with the stop's
+        kind ("timeout", "waited", "starved"). Either way ``used`` says what the sandbox used."""
+        start = self.meter.read()
+
+        async def run():
+            task = asyncio.ensure_future(work)
+            watcher = asyncio.ensure_future(watch(self.meter, allowance, start))
+            done, _ = await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+            if task not in done and watcher.result().kind != "timeout":
+                # Wall time: the sandbox may be done, and only its last messages unread because
+                # this process was slow to run (a busy machine, a thread holding the GIL).
+                done, _ = await asyncio.wait({task}, timeout=READ_GRACE_SECONDS)
+            if task in done:
+                await stop_task(watcher)
+                return task.result()
+            self._kill()
+            await stop_task(task)
+            stop = watcher.result()
+            raise SandboxFailure(stop.kind, stop_message(stop.kind, allowance, "its limit"))
+
+        try:
+            return self._run(run())
+        finally:
+            self.used = self.meter.read() - start
+
+    def _kill(self):
+        """Kill the sandbox now (its PID namespace takes every student process with it)."""
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.kill(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    async def watch_output(self, message_id, marks=None):
         """Read IOPub until the execute request ``message_id`` ends, counting its output.
 
-        Raises SandboxFailure if the kernel dies, floods its output or runs past ``timeout``
-        seconds (None: no time limit; a grading session times each request instead).
-        marks: the ``_OutputMarks`` of a grading session, which its marks update.
+        Raises SandboxFailure if the kernel dies or floods its output (how long it may take
+        is the caller's to enforce, with ``_within``). marks: the ``_OutputMarks`` of a
+        grading session, which its marks update.
         """
         try:
-            await self._read_output(message_id, timeout, marks)
+            await self._read_output(message_id, marks)
         finally:
             if marks is not None:
                 marks.arrived.set()  # nothing more will come: wake whoever waits for a mark
 
-    async def _read_output(self, message_id, timeout, marks):
-        deadline = None if timeout is None else time.monotonic() + timeout
+    async def _read_output(self, message_id, marks):
         while True:
-            wait = 0.5 if deadline is None else min(deadline - time.monotonic(), 0.5)
-            if wait <= 0:
-                raise SandboxFailure("timeout", f"it ran longer than {timeout:g} s")
             try:
-                message = await self.client.get_iopub_msg(timeout=wait)
+                message = await self.client.get_iopub_msg(timeout=0.5)
             except Empty:
                 if not self.alive:
                     raise SandboxFailure("output_flood" if self.flooded else "died",

@@ -9,16 +9,23 @@ MiB = 1024**2
 class Limits:
     """What one student notebook may use while it is graded.
 
-    Wall-clock limits are enforced by the trusted side (it kills the sandbox); the others are
-    kernel rlimits, so they hold for every process the student's code starts, and, where the
-    machine offers cgroups, bounds of the whole sandbox (``autograder.sandbox.cgroups``).
+    Time limits are budgets of CPU time: the CPU that all the sandbox's processes use, which a
+    busy machine does not change (``usage.py``). Each also allows ``wait_factor`` times as much
+    wall time that the machine gave the sandbox, for code that blocks without computing (a
+    ``time.sleep``, an ``input()``); time the machine kept the sandbox waiting never counts.
+    The trusted side enforces them (it kills the sandbox). The others are kernel rlimits, so
+    they hold for every process the student's code starts, and, where the machine offers
+    cgroups, bounds of the whole sandbox (``autograder.sandbox.cgroups``).
     """
 
-    cell_seconds: float = 120.0  # wall time for one notebook cell
+    cell_seconds: float = 120.0  # CPU time of one notebook cell
     cell_seconds_by_id: tuple = ()  # ((grade_id, seconds), ...): cells with a limit of their own
-    notebook_seconds: float = 900.0  # wall time for all cells of the notebook together
-    call_seconds: float = 30.0  # wall time for one call that a grader makes into student code
-    exercise_seconds: float = 120.0  # wall time for all calls of one exercise together
+    notebook_seconds: float = 900.0  # CPU time of all cells of the notebook together
+    call_seconds: float = 30.0  # CPU time of one call that a grader makes into student code
+    exercise_seconds: float = 120.0  # CPU time of all calls of one exercise together
+    wait_factor: float = 2.0  # wall time given to the sandbox, as a multiple of a CPU limit
+    reference_seconds: tuple = ()  # (("cell:<grade_id>" | "call:<exercise>", seconds), ...):
+    # what the reference needs, for feedback ("the reference needs 0.01 s")
     cpu_seconds: int = 1200  # CPU time of each sandboxed process (RLIMIT_CPU)
     memory_bytes: int = 4 * GiB  # address space of each sandboxed process (RLIMIT_AS)
     sandbox_memory_bytes: int = 4 * GiB  # all its processes and in-memory files (cgroup)
@@ -36,15 +43,25 @@ class Limits:
         unknown = sorted(set(overrides) - known)
         if unknown:
             raise ValueError(f"unknown limit(s) {unknown}; known limits are {sorted(known)}")
-        if "cell_seconds_by_id" in overrides:
-            pairs = overrides["cell_seconds_by_id"]
-            pairs = pairs.items() if isinstance(pairs, dict) else pairs
-            overrides = {**overrides, "cell_seconds_by_id": tuple(
-                (str(grade_id), float(seconds)) for grade_id, seconds in pairs)}
+        for name in ("cell_seconds_by_id", "reference_seconds"):
+            if name in overrides:
+                pairs = overrides[name]
+                pairs = pairs.items() if isinstance(pairs, dict) else pairs
+                overrides = {**overrides, name: tuple(
+                    (str(key), float(seconds)) for key, seconds in pairs)}
         return replace(self, **overrides)
 
     def seconds_for_cell(self, cell):
-        """The wall-time limit of notebook ``cell``: its own (by nbgrader grade_id), if it has
+        """The CPU-time limit of notebook ``cell``: its own (by nbgrader grade_id), if it has
         one, else ``cell_seconds``."""
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        return dict(self.cell_seconds_by_id).get(grade_id, self.cell_seconds)
+        return dict(self.cell_seconds_by_id).get(grade_id_of(cell), self.cell_seconds)
+
+    def reference_needs(self, key):
+        """The CPU seconds the reference needs for ``key`` ("cell:<grade_id>",
+        "call:<exercise>"), or None where it is not known."""
+        return dict(self.reference_seconds).get(key)
+
+
+def grade_id_of(cell):
+    """The nbgrader grade_id of a notebook cell, or None."""
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")

@@ -18,8 +18,8 @@ from .failure import SandboxFailure
 
 REPLY_BYTES = 16 * 1024 * 1024  # the graders' largest reply is 0.3 MiB
 END_SESSION_SECONDS = 5
-# Opening a session is the grader's work, not the student's call, so it has a time of its own:
-# on a busy grading machine it must not use up the call's limit.
+# Opening a session is the grader's work, not the student's call, so it has an allowance of its
+# own (``SandboxKernel.request``): on a busy grading machine it must not use up the call's.
 OPEN_SESSION_SECONDS = 10
 MARK_SECONDS = 2  # how long a reply waits for the mark behind its call's output
 
@@ -66,8 +66,10 @@ class GradingSession:
     @classmethod
     async def open(cls, kernel, path):
         """Start ``serve_session`` in ``kernel`` (a SandboxKernel) and accept its connection on
-        a fresh socket at ``path``, within ``OPEN_SESSION_SECONDS``."""
+        a fresh socket at ``path``. How long it may take is the caller's to enforce (the
+        kernel cancels this coroutine)."""
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        output_watch = accept = None
         try:
             listener.bind(str(path))
             os.chmod(path, 0o666)  # the sandbox user connects
@@ -79,34 +81,37 @@ class GradingSession:
             marks = _OutputMarks()
             output_watch = asyncio.ensure_future(kernel.watch_output(message_id, marks=marks))
             accept = asyncio.ensure_future(asyncio.get_running_loop().sock_accept(listener))
-            await asyncio.wait({accept, output_watch}, timeout=OPEN_SESSION_SECONDS,
-                               return_when=asyncio.FIRST_COMPLETED)
-            await stop_task(accept)
+            await asyncio.wait({accept, output_watch}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            for task in (accept, output_watch):
+                if task is not None:
+                    await stop_task(task)
+            raise
         finally:
             listener.close()
             path.unlink(missing_ok=True)
-        if accept.cancelled():
+        if not accept.done():
+            await stop_task(accept)
             await stop_task(output_watch)
-            if not output_watch.cancelled():
-                output_watch.result()  # raises why the kernel died or flooded
-                raise SandboxFailure("no_reply", "your code stopped the grader from calling it "
-                                                 "(did it replace or break dlbio_inside?)")
-            raise SandboxFailure("no_session", f"the grader could not start calling your code "
-                                               f"within {OPEN_SESSION_SECONDS} s (did your code "
-                                               f"replace dlbio_inside or keep the kernel busy?)")
+            output_watch.result()  # raises why the kernel died or flooded
+            raise SandboxFailure("no_reply", "your code stopped the grader from calling it "
+                                             "(did it replace or break dlbio_inside?)")
         connection, _ = accept.result()
         reader, writer = await asyncio.open_unix_connection(sock=connection, limit=REPLY_BYTES)
         return cls(reader, writer, output_watch, marks)
 
-    async def exchange(self, line, deadline, timeout):
-        """Write one request line and wait for one reply line until ``deadline`` (the request's
-        ``timeout`` seconds, counted from before its session opened), while IOPub is counted.
+    async def exchange(self, line):
+        """Write one request line and wait for one reply line, while IOPub is counted. How
+        long it may take is the caller's to enforce (the kernel cancels this coroutine).
         Returns the reply (a dict, unless it was malformed)."""
         self.calls += 1
         self.writer.write(line)
         reply = asyncio.ensure_future(self.reader.readline())
-        await asyncio.wait({reply, self.output_watch}, timeout=deadline - time.monotonic(),
-                           return_when=asyncio.FIRST_COMPLETED)
+        try:
+            await asyncio.wait({reply, self.output_watch}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            await stop_task(reply)
+            raise
         if reply.done():
             try:
                 text = reply.result()
@@ -115,27 +120,25 @@ class GradingSession:
                                                  f"{REPLY_BYTES // 2**20} MiB") from None
             reply = _parse_reply(text)
             if isinstance(reply, dict) and reply.get("mark") is not None:
-                await self._output_of_call_read(deadline)
+                await self._output_of_call_read()
             if text.endswith(b"\n") and not self.output_watch.done():
                 return reply
             # The socket closed (the kernel died, or student code ended the session), or the
             # output read during this call flooded: say which.
             await asyncio.wait({self.output_watch}, timeout=END_SESSION_SECONDS)
         else:
-            reply.cancel()
-            if not self.output_watch.done():
-                raise SandboxFailure("timeout", f"it ran longer than {timeout:g} s")
+            await stop_task(reply)
         if self.output_watch.done():
             self.output_watch.result()  # raises why the kernel died or flooded
         raise SandboxFailure("no_reply", "your code ended the grader's session "
                                          "(did it replace or break dlbio_inside?)")
 
-    async def _output_of_call_read(self, deadline):
+    async def _output_of_call_read(self):
         """Wait until the watch has read the mark behind the last call's output (a call that
         printed or displayed something says so in its reply), so that a flood is charged to the
-        call that printed it. At most MARK_SECONDS (and not past ``deadline``); a session whose
-        marks stop coming stops waiting for them."""
-        give_up = min(deadline, time.monotonic() + MARK_SECONDS)
+        call that printed it. At most MARK_SECONDS; a session whose marks stop coming stops
+        waiting for them."""
+        give_up = time.monotonic() + MARK_SECONDS
         while (self.marks_arrive and self.marks.seen < self.calls
                and not self.output_watch.done()):
             self.marks.arrived.clear()

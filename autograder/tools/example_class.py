@@ -42,6 +42,24 @@ def filled_notebook(release, source, code_for):
     return notebook
 
 
+def variant_rounds(release, source, variants):
+    """Notebooks that together hold every correct variant once: round k fills each exercise
+    with its k-th variant (``variants``: objects with ``exercise`` and ``code``, in order) and
+    the reference where it has fewer. A notebook of correct cells is correct."""
+    by_exercise = {}
+    for variant in variants:
+        by_exercise.setdefault(variant.exercise, []).append(variant.code)
+    rounds = max(map(len, by_exercise.values()), default=0)
+
+    def round_code(k):
+        def code_for(exercise, cell):
+            codes = by_exercise.get(exercise, [])
+            return codes[k].strip() + "\n" if k < len(codes) else solution_code(cell)
+        return code_for
+
+    return [filled_notebook(release, source, round_code(k)) for k in range(rounds)]
+
+
 def has_mistakes(assignment):
     """True when the numbered assignment "NN_topic" has a mistakes catalogue,
     ``autograder.mistakes.<topic>`` (quizzes have none)."""

@@ -192,19 +192,17 @@ def filter_pfms(conv, x, n_windows):
     top = per_window.topk(n_windows, dim=0).indices  # (n_windows, F)
     return torch.stack([windows[top[:, f]].mean(dim=0) for f in range(weight.shape[0])])
 """),
-    Variant("filter_pfms", "plain loops and a sort", """
+    Variant("filter_pfms", "a sort of each filter's activations, a loop over the windows", """
 def filter_pfms(conv, x, n_windows):
     k = conv.kernel_size[0]
     with torch.no_grad():
         activations = conv(x.permute(0, 2, 1))
+    n_positions = activations.shape[2]
     result = torch.zeros(activations.shape[1], k, 4)
     for f in range(activations.shape[1]):
-        scored = []
-        for n in range(activations.shape[0]):
-            for i in range(activations.shape[2]):
-                scored.append((activations[n, f, i].item(), n, i))
-        scored.sort(reverse=True)
-        for _, n, i in scored[:n_windows]:
+        order = torch.sort(activations[:, f].reshape(-1), descending=True).indices
+        for flat in order[:n_windows].tolist():
+            n, i = divmod(flat, n_positions)
             result[f] += x[n, i:i + k]
         result[f] /= n_windows
     return result

@@ -67,11 +67,16 @@ class ExerciseReport:
 
 @dataclass
 class NotebookReport:
-    """The grading of one notebook: its exercises in notebook order, and notebook-level notes."""
+    """The grading of one notebook: its exercises in notebook order, and notebook-level notes.
+
+    regrade: why the notebook must be graded again instead of given a grade (the grading
+    machine was too busy, or could not start a sandbox), or "" when its grade stands.
+    """
 
     notebook: str
     exercises: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    regrade: str = ""
 
     @property
     def points(self):
@@ -107,6 +112,8 @@ def render_text(report):
     """The whole notebook's report as terminal text."""
     parts = [f"{report.notebook}: {_format_points(report.points)} / "
              f"{_format_points(report.points_possible)} points"]
+    if report.regrade:
+        parts.append(f"NOT GRADED: {report.regrade}")
     parts += [f"note: {note}" for note in report.notes]
     parts += ["", *(render_exercise(exercise) + "\n" for exercise in report.exercises)]
     return "\n".join(parts).rstrip() + "\n"
@@ -119,6 +126,7 @@ def to_json_dict(report):
         "points": report.points,
         "points_possible": report.points_possible,
         "notes": list(report.notes),
+        "regrade": report.regrade,
         "exercises": [
             {
                 "name": exercise.exercise,
