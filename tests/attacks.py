@@ -391,7 +391,7 @@ def train_with_optimizer(model, x, y, lr, epochs):
            first=("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
                   "while True:\n    pass",),
            last=("def predict(x, w, b):\n    while True:\n        pass",),
-           feedback=("ran longer than",), slow=True),
+           feedback=("s of CPU time (the limit of",), slow=True),
     Attack("exhaust_memory", "allocating until memory runs out, in a cell and when graded",
            first=(r'''
 import numpy as np

@@ -21,7 +21,7 @@ from autograder.sandbox.kernel import SandboxKernel
 from autograder.sandbox.limits import Limits
 from conftest import grade_snippets, solution_cell
 from dlbio_student.report import render_text
-from machine_load import cpu_hogs, pin
+from autograder.tools.machine_load import cpu_hogs, pin
 
 WORK = "total = 0\nfor i in range({n}):\n    total += i * i"  # CPU work, the same every time
 PREDICT = "def predict(x, w, b):\n{body}\n    return w * x + b"

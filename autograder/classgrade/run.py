@@ -118,20 +118,19 @@ def grade(converter, ledger, to_grade, pool, stop, progress):
             if isinstance(outcome, Exception):
                 failed(submission, str(outcome))
                 continue
-            try:
-                converter.finish(submission, outcome["results"])
-            except sqlalchemy.exc.OperationalError:
-                raise
-            except Exception as error:  # noqa: BLE001
-                failed(submission, f"{type(error).__name__}: {error}")
-                continue
             results = outcome["results"]
             regrade = [result["regrade"] for result in results if result.get("regrade")]
             if regrade:  # the machine's fault: no grade now, the next run grades it again
                 converter.discard(submission)
-                ledger.forget(submission.student)
                 outcomes.append(Outcome(student, "regrade", reason=one_line(regrade[0])))
                 progress.update()
+                continue
+            try:
+                converter.finish(submission, results)
+            except sqlalchemy.exc.OperationalError:
+                raise
+            except Exception as error:  # noqa: BLE001
+                failed(submission, f"{type(error).__name__}: {error}")
                 continue
             figures = {"points": round(sum(result["points"] for result in results), 4),
                        "points_possible": round(sum(result["points_possible"]

@@ -1,5 +1,6 @@
-"""A busy grading machine, made by the test itself: CPU-bound processes started and stopped
-around the grading, optionally pinned to some cores and at a nice level of their own."""
+"""A busy grading machine, for the tests and benchmarks that need one: CPU-bound processes
+started and stopped around the grading, optionally pinned to some cores or at a real-time
+priority."""
 import contextlib
 import os
 import signal
