@@ -19,7 +19,7 @@ def check(args):
     """Grade one notebook in a fresh sandboxed kernel and print the report."""
     from .course import assignment_limits, find_source_notebook, restore_grade_cells
     from .notebooks import read_notebook
-    from .pipeline import grade_notebook
+    from .pipeline import EXIT_REGRADE, grade_notebook
 
     path = Path(args.notebook)
     try:
@@ -38,7 +38,7 @@ def check(args):
         print(json.dumps(report_module.to_json_dict(result), indent=2))
     else:
         print(report_module.render_text(result))
-    return 0
+    return EXIT_REGRADE if result.regrade else 0  # the machine was too busy: check again
 
 
 def autograde(args):

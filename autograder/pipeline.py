@@ -21,6 +21,7 @@ from .sandbox.limits import Limits
 from .sandbox.usage import Usage
 
 FALLBACK_NOTE = "sandbox: fallback mode"
+EXIT_REGRADE = 75  # EX_TEMPFAIL: the machine was too busy to grade fairly; grade again
 REGRADE_PROBLEM = ("the grading machine was too busy to grade your notebook; it will be graded "
                    "again (this costs you nothing)")
 

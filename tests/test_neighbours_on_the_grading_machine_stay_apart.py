@@ -1,7 +1,8 @@
 """A fork bomb, a memory hog and a disk filler graded at the same time as an honest classmate
-(``autograder autograde --jobs 4``) cost only their own exercise, with feedback naming the bound
-they hit; the classmate keeps full marks, no sandbox holds more memory than its bound, and the
-grading machine's disk does not fill.
+(``autograder autograde --jobs 4`` on a machine two CPU-bound processes load too) cost only their
+own exercise, with feedback naming the bound they hit; the classmate keeps full marks, no sandbox
+holds more memory than its bound, and the grading machine's disk does not fill. The class is
+graded twice: the regrade gives every student the same feedback.
 """
 import os
 import tempfile
@@ -12,6 +13,7 @@ import nbformat
 import pytest
 
 from autograder.tools.example_class import filled_notebook, solution_code
+from autograder.tools.machine_load import cpu_hogs
 from autograder.sandbox import cgroups
 from autograder.sandbox.isolation import detect
 from class_grading import gradebook_scores, run_autograde
@@ -121,10 +123,13 @@ def graded_neighbours(tmp_path_factory):
         target.parent.mkdir(parents=True)
         nbformat.write(notebook, target)
     disk_before = free_disk()
-    with MemoryWatch() as memory:
+    with MemoryWatch() as memory, cpu_hogs(2):
         result = run_autograde(course, ASSIGNMENT, "--jobs", str(len(students)))
-    return {"course": course, "result": result, "peak_memory": memory.peak,
-            "disk_used": disk_before - free_disk()}
+        feedback = {student: grade_cell_text(course, student, "grade_predict")
+                    for student in students}
+        regrade = run_autograde(course, ASSIGNMENT, "--jobs", str(len(students)), "--force")
+    return {"course": course, "result": result, "regrade": regrade, "feedback": feedback,
+            "peak_memory": memory.peak, "disk_used": disk_before - free_disk()}
 
 
 def grade_cell_text(course, student, grade_id):
@@ -135,9 +140,16 @@ def grade_cell_text(course, student, grade_id):
 
 
 def test_the_honest_classmate_keeps_full_marks(graded_neighbours):
-    assert graded_neighbours["result"].returncode == 0, graded_neighbours["result"].stderr[-3000:]
+    for run in ("result", "regrade"):
+        assert graded_neighbours[run].returncode == 0, graded_neighbours[run].stderr[-3000:]
     scores = gradebook_scores(graded_neighbours["course"], ASSIGNMENT)["honest"]
     assert scores and all(score == maximum for score, maximum in scores.values()), scores
+
+
+def test_the_regrade_gives_everyone_the_same_feedback(graded_neighbours):
+    course = graded_neighbours["course"]
+    assert {student: grade_cell_text(course, student, "grade_predict")
+            for student in graded_neighbours["feedback"]} == graded_neighbours["feedback"]
 
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))

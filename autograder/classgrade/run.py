@@ -17,6 +17,7 @@ from nbgrader.apps.autogradeapp import AutogradeApp
 from nbgrader.converters import NbGraderException
 from tqdm import tqdm
 
+from ..pipeline import EXIT_REGRADE
 from ..sandbox.isolation import detect
 from .converter import ClassAutograde
 from .ledger import Ledger, submission_checksum
@@ -24,7 +25,6 @@ from .pools import DaskPool, LocalPool
 from .summary import Outcome, one_line, render
 
 EXIT_INTERRUPTED = 130
-EXIT_REGRADE = 75  # EX_TEMPFAIL: some submissions must be graded again (the machine was busy)
 AHEAD = 2  # submissions prepared per worker, so that no worker waits for the TA's process
 
 
