@@ -293,6 +293,8 @@ def test_a_class_is_taught_graded_and_given_feedback_in_the_browser(hub, browser
     tab = Assignments(reference)
     for assignment in (ASSIGNMENT, QUIZ):
         tab.fetch(assignment)
+        expect(reference.page.locator(".jp-DirListing-item", has_text=assignment)
+               ).to_be_visible(timeout=30_000)  # the file browser shows the fetched folder
     reference.page.screenshot(path=SCREENSHOTS / "assignments-tab-after-fetch.png")
     write_as(REFERENCE, home[REFERENCE] / ASSIGNMENT / f"{NOTEBOOK}.ipynb",
              filled(REPO / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"))
@@ -338,7 +340,8 @@ def test_a_class_is_taught_graded_and_given_feedback_in_the_browser(hub, browser
     expect(page.locator("body")).to_contain_text(re.compile(r"Score: 0(\.0)? / 9(\.0)?"))
     expect(page.locator("body")).to_contain_text("predict: 0 / 1 points")
     expect(page.locator("body")).to_contain_text("not implemented yet")
-    page.screenshot(path=SCREENSHOTS / "student-feedback-page.png", full_page=False)
+    page.get_by_text("predict: 0 / 1 points").scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / "student-feedback-page.png")
     tab.fetch_feedback(QUIZ, QUIZ)
     course = hub.deployment.course
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:

@@ -8,13 +8,15 @@
 
 Each also holds the nbgrader settings of its users (``etc/jupyter/nbgrader_config.py``: the
 exchange, and for the instructor the course folder). An environment is built once and again
-only when what goes into it changes (its ``.dlbio-requirements`` file records that).
+only when what goes into it changes (its ``.dlbio-requirements`` file records that); a changed
+wheel alone is reinstalled.
 """
 import hashlib
 import importlib.metadata
 import os
 import pwd
 import shutil
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 import jupyterhub
@@ -61,10 +63,18 @@ def build_both(deployment, python, torch, student_wheel, course_wheel):
 
 def build(env, python, requirements, finish=None):
     """A venv at ``env`` made with ``python`` holding ``requirements`` (names and wheel
-    files), then ``finish(env)`` if given; kept as it is if it was built from the same
-    requirements and wheels."""
-    record = "\n".join([python, *requirements, *map(_digest_if_file, requirements)])
-    if (env / RECORD).is_file() and (env / RECORD).read_text() == record:
+    files), then ``finish(env)`` if given. Kept as it is if it holds the same requirements and
+    wheels; where only a wheel's contents changed (a new course kit), that wheel alone is
+    reinstalled."""
+    wheels = [requirement for requirement in requirements if os.path.isfile(requirement)]
+    names = "\n".join([python, *requirements])
+    contents = "\n".join(map(_wheel_contents, wheels))
+    record = env / RECORD
+    if record.is_file() and record.read_text().startswith(names + "\n"):
+        if record.read_text() != f"{names}\n{contents}":
+            run([env / "bin" / "pip", "install", "--quiet", "--no-deps", "--force-reinstall",
+                 *wheels])
+            record.write_text(f"{names}\n{contents}")
         return
     shutil.rmtree(env, ignore_errors=True)
     env.parent.mkdir(parents=True, exist_ok=True)
@@ -72,7 +82,7 @@ def build(env, python, requirements, finish=None):
     run([env / "bin" / "pip", "install", "--quiet", *requirements])
     if finish is not None:
         finish(env)
-    (env / RECORD).write_text(record)
+    record.write_text(f"{names}\n{contents}")
 
 
 def turn_off_instructor_extensions(env):
@@ -99,8 +109,9 @@ def write_nbgrader_config(env, lines):
         + "".join(f"{line}\n" for line in lines))
 
 
-def _digest_if_file(requirement):
-    if not os.path.isfile(requirement):
-        return ""
-    with open(requirement, "rb") as wheel:
-        return hashlib.sha256(wheel.read()).hexdigest()
+def _wheel_contents(wheel):
+    """A digest of what ``wheel`` holds (its files and their checksums, not when it was built:
+    two builds of the same kit are the same)."""
+    with zipfile.ZipFile(wheel) as archive:
+        members = sorted(f"{entry.filename} {entry.CRC}" for entry in archive.infolist())
+    return hashlib.sha256("\n".join(members).encode()).hexdigest()
