@@ -324,6 +324,8 @@ def test_a_class_is_taught_graded_and_given_feedback_in_the_browser(hub, browser
     for log in logs:  # the instructor is told which sandbox bounds hold without root
         assert f"sandbox: bubblewrap as {INSTRUCTOR}, not root; these bounds do not hold" \
             in log or "sandbox: fallback mode" in log, log[-4000:]
+    doctor = hub.log.read_text()  # `autograder doctor` as the instructor, when the hub started
+    assert "no   memory of the whole sandbox" in doctor and "yes  a user of its own" not in doctor
     formgrader.open(f"manage_submissions/{QUIZ}")
     formgrader.click(REFERENCE, "autograde", GRADING_MS)
     expect(formgrader.row(REFERENCE).locator("td.status")).to_have_text("needs manual grading")
