@@ -51,7 +51,7 @@ def autograde(args):
 
 def doctor(args):
     """Say which isolation student code gets here, which bounds keep gradings apart, and why."""
-    from .sandbox.isolation import bounds, detect, time_limits
+    from .sandbox.isolation import bounds, detect, time_limits, weaker_bounds_note
 
     isolation = detect()
     print(f"sandbox: {isolation.mode}")
@@ -59,6 +59,8 @@ def doctor(args):
     print("bounds that keep gradings running at once apart:")
     for bound, holds, why in bounds(isolation):
         print(f"  {'yes' if holds else 'no ':3}  {bound}: {why}")
+    if weaker_bounds_note(isolation):
+        print(f"note: {weaker_bounds_note(isolation)}")
     measured, source = time_limits(isolation)
     print("time limits count:")
     if measured:

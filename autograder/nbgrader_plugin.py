@@ -9,7 +9,10 @@ Symbolic links in a submission are never followed: nbgrader reads a linked noteb
 the target of a linked file into ``autograded/`` (and from there into the feedback), so a link
 to ``source/``, ``solutions/`` or a classmate's notebook would hand it to the student's code.
 """
+import asyncio
 import os
+import weakref
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +24,9 @@ from .course import restore_grade_cells
 from .fitted_limits import limits_for
 from .notebooks import read_notebook
 from .pipeline import FALLBACK_NOTE, grade_notebook, refuse_notebook
+from .sandbox.isolation import detect, weaker_bounds_note
 from .sandbox.limits import Limits
+
 
 class NotGraded(Exception):
     """The notebook must be graded again, and gets no grade now: the grading machine was too
@@ -31,6 +36,8 @@ class NotGraded(Exception):
 
 LINKED_NOTEBOOK = ("the submitted notebook is a symbolic link, not a file, so it was not run: "
                    "submit the notebook file itself")
+# {an nbgrader run's exporter: the notes announced in that run}
+_announced = weakref.WeakKeyDictionary()
 
 
 class SandboxedGrading(NbGraderPreprocessor):
@@ -41,12 +48,12 @@ class SandboxedGrading(NbGraderPreprocessor):
                  "{'04_cnn': {'cell_seconds': 180}} (names: see autograder.sandbox.limits)."
     ).tag(config=True)
 
-    _fallback_announced = False  # the fallback warning is given once per nbgrader run
-
     def preprocess(self, nb, resources):
+        self.announce(weaker_bounds_note(detect()))
         job = self.prepare(nb, resources)
-        report = refuse_notebook(nb, job.name, job.refusal) if job.refusal else grade_notebook(
-            nb, job.name, job.files_dir, job.limits, assignment=job.assignment)
+        report = refuse_notebook(nb, job.name, job.refusal) if job.refusal else \
+            outside_a_running_loop(grade_notebook, nb, job.name, job.files_dir, job.limits,
+                                   assignment=job.assignment)
         self.log_report(job.name, report.notes, report.points, report.points_possible,
                         report.regrade)
         return nb, resources
@@ -74,9 +81,7 @@ class SandboxedGrading(NbGraderPreprocessor):
         raise NotGraded when it must be graded again (``regrade`` says why)."""
         for note in notes:
             if note.startswith(FALLBACK_NOTE):
-                if not SandboxedGrading._fallback_announced:
-                    self.log.warning("%s (every notebook of this run)", note)
-                SandboxedGrading._fallback_announced = True
+                self.announce(f"{note} (every notebook of this run)")
             else:
                 self.log.warning("%s: %s", name, note)
         if regrade:
@@ -84,6 +89,14 @@ class SandboxedGrading(NbGraderPreprocessor):
                             f"the same autograde command again")
         self.log.info("%s: %g / %g points", name, points, points_possible)
 
+    def announce(self, note):
+        """Log ``note`` (if any) once per nbgrader run: one ``nbgrader autograde``, or one
+        click of formgrader's Autograde, whose server process lives on. A run is the exporter
+        that made this step (``parent``)."""
+        given = _announced.setdefault(self.parent if self.parent is not None else self, set())
+        if note and note not in given:
+            self.log.warning("%s", note)
+            given.add(note)
 
 @dataclass(frozen=True)
 class GradingJob:
@@ -96,6 +109,18 @@ class GradingJob:
     limits: Limits
     files_dir: Path
     refusal: str = ""
+
+
+def outside_a_running_loop(function, *args, **kwargs):
+    """``function(*args, **kwargs)``, called in a thread of its own if this thread runs an
+    asyncio loop: formgrader's Autograde runs nbgrader inside the Jupyter server's loop, and a
+    sandboxed kernel is driven by a loop of its own, which cannot run inside another."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandboxed grading") as worker:
+        return worker.submit(function, *args, **kwargs).result()
 
 
 def assignment_limits_for(assignment, overrides):

@@ -1,12 +1,9 @@
 """The practice quiz in JupyterLab, in headless Chromium: a notebook shows the student kit's
 quiz; one question answered right, one wrong; the page shows both verdicts and the score."""
-import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -15,21 +12,12 @@ from dlbio_student.quiz.banks import load_bank
 from dlbio_student.quiz.practice import PRACTICE_BANKS, practice_bank_path
 from dlbio_student.quiz.scoring import LETTERS, attempt
 
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+from browser import CHROMIUM, CHROMIUM_FLAGS, NEEDS_CHROMIUM, free_port
+
 SEED = 7
 TOKEN = "practice-quiz-test"
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (`make setup` as root "
-                                                         "installs it)")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=NEEDS_CHROMIUM)
 
 
 @pytest.fixture(scope="module")

@@ -63,11 +63,15 @@ def _mounts():
 
 
 def _make_parent(folder):
-    """Create ``folder`` (the ``dlbio`` group); returns None, or why it cannot be made."""
+    """Create ``folder`` (the ``dlbio`` group) where this user may make groups in it; returns
+    None, or why it cannot (it may exist already, made by root, and be closed to this user)."""
     try:
         folder.mkdir(exist_ok=True)
     except OSError as error:
         return f"cannot create {folder} ({error.strerror})"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (f"{folder} is not writable by this user (only root, or a delegated cgroup, can "
+                f"give each sandbox a group of its own)")
     return None
 
 

@@ -11,6 +11,7 @@ import fcntl
 import functools
 import importlib.util
 import os
+import pwd
 import resource
 import shutil
 import subprocess
@@ -60,8 +61,17 @@ def detect():
                                      f"{result.stderr.strip() or result.returncode}")
     who = ("PID and network namespaces; student code runs as an unprivileged user of its own"
            if os.geteuid() == 0
-           else "user, PID and network namespaces")
+           else f"user, PID and network namespaces; student code runs as this user, "
+                f"{_user_name()}, not root")
     return Isolation("bubblewrap", f"{bwrap} works ({who})")
+
+
+def _user_name():
+    """The login name of the user grading (its uid where it has none)."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return f"uid {os.geteuid()}"
 
 
 def _namespace_args():
@@ -286,19 +296,41 @@ def bounds(isolation):
               "once share its process limit (RLIMIT_NPROC)"),
              ("home and /tmp in memory, of bounded size", boundary,
               "bubblewrap mounts both as size-limited tmpfs" if boundary else
-              "the fallback's home is a folder on this disk, limited per file only")]
+              "the fallback's home is a folder on this disk, limited per file only"),
+             ("all it writes stays in memory", root and boundary,
+              "the folder of the kernel's sockets is closed to the sandbox user once the kernel "
+              "has started" if root and boundary else
+              "the folder of the kernel's sockets (under /tmp) stays writable: student code runs "
+              "as its owner, this user; each file within the file-size limit, all removed after "
+              "grading" if boundary else "the fallback's home is a folder on this disk")]
     support = cgroups.detect()
     for controller, bound in (("memory", "memory of the whole sandbox"),
                               ("pids", "processes and threads of the whole sandbox"),
                               ("cpu", "a fair CPU share per sandbox")):
+        base = support.bases.get(controller)
         if not boundary:
             found.append((bound, False, "cgroups are used only with bubblewrap"))
-        elif controller in support.bases:
-            found.append((bound, True, f"cgroup v{support.versions[controller]} "
-                                       f"{controller} controller at {support.bases[controller]}"))
-        else:
+        elif base is None:
             found.append((bound, False, f"no cgroup: {support.missing[controller]}"))
+        else:
+            found.append((bound, True, f"cgroup v{support.versions[controller]} "
+                                       f"{controller} controller at {base}"))
     return found
+
+
+def weaker_bounds_note(isolation):
+    """One line for the grading log that names the bounds of ``bounds`` bubblewrap grades
+    without here, e.g. as a user who is not root ("" when all hold; the fallback has a note
+    of its own, ``pipeline.FALLBACK_NOTE``)."""
+    if not isolation.is_security_boundary:
+        return ""
+    missing = [bound for bound, holds, _ in bounds(isolation) if not holds]
+    if not missing:
+        return ""
+    who = "as root" if os.geteuid() == 0 else f"as {_user_name()}, not root"
+    return (f"sandbox: bubblewrap {who}; these bounds do not hold here: {'; '.join(missing)} "
+            f"(`autograder doctor` says why). Grade one submission at a time, on a machine with "
+            f"disk to spare")
 
 
 def time_limits(isolation):

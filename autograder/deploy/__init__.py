@@ -1,0 +1,1 @@
+"""Ways to run the course for a class: ``jupyterhub/``, one grading machine's JupyterHub."""
