@@ -222,7 +222,7 @@ def test_the_class_run_lists_starved_submissions_gives_them_no_grade_and_grades_
         "too busy" in starved.stdout, starved.stdout
     assert "need regrading 1" in starved.stdout
     assert "1 submission(s) need regrading" in starved.stderr
-    assert not (course / "autograded" / "ada_reference").exists()
+    assert not (course / "autograded" / "ada_reference" / ASSIGNMENT).exists()
     assert "ada_reference" not in json.loads((course / ".autograde" /
                                              f"{ASSIGNMENT}.json").read_text())
     again = run_autograde(course, ASSIGNMENT, "--jobs", "1")
