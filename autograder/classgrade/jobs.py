@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
+from dlbio_student.report import to_json_dict
 
 from ..pipeline import grade_notebook, refuse_notebook
 from ..sandbox.limits import Limits
@@ -50,7 +51,8 @@ class SubmissionJob:
 
 @dataclass
 class NotebookResult:
-    """The graded notebook (nbformat dict), its points, notes and per-exercise problems."""
+    """The graded notebook (nbformat dict), its points, notes, per-exercise problems and its
+    report (``report.to_json_dict``: what the TA's process stores for the class report)."""
 
     name: str
     notebook: dict
@@ -58,6 +60,7 @@ class NotebookResult:
     points_possible: float
     notes: list
     problems: list
+    report: dict
 
 
 def folder_files(folder):
@@ -109,6 +112,6 @@ def grade_submission(job):
             results.append(asdict(NotebookResult(
                 item.name, notebook, report.points, report.points_possible, report.notes,
                 [f"{exercise.exercise}: {exercise.problem}" for exercise in report.exercises
-                 if exercise.problem])))
+                 if exercise.problem], to_json_dict(report))))
     return {"results": results, "seconds": time.monotonic() - start,
             "host": socket.gethostname()}
