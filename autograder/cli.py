@@ -2,6 +2,9 @@
 
     autograder check NOTEBOOK [--json]   grade a notebook exactly as nbgrader autograde does
     autograder autograde ASSIGNMENT      grade a class in parallel (in the course folder)
+    autograder report ASSIGNMENT         what the class got wrong; quiz item statistics
+    autograder similarity ASSIGNMENT     pairs of submissions whose own code is alike
+    autograder grades ASSIGNMENT...      grades out: nbgrader's columns + exercises, Canvas, Moodle
     autograder doctor                    which sandbox this machine gives student code, and why
     autograder quiz ...                  quiz banks: lint, take, check, build, export
 """
@@ -49,6 +52,49 @@ def autograde(args):
                            args.force, args.log_level)
 
 
+def _page(args, kind):
+    """Where a TA's page goes: ``--html``, else ``feedback/<kind>_<assignment>.html`` beside
+    nbgrader's feedback (release_feedback hands out only ``feedback/<student>/``)."""
+    return Path(args.html or Path("feedback") / f"{kind}_{args.assignment}.html")
+
+
+def _write_page(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    print(f"page: {path}")
+
+
+def report(args):
+    """The class report of an assignment, from the gradebook and the stored check results."""
+    from .insight.class_report import build_report
+    from .insight.gradebook import NoGradebook
+    from .insight.report_pages import render_html, render_text
+
+    try:
+        result = build_report(Path.cwd(), args.assignment)
+    except NoGradebook as error:
+        print(f"autograder report: {error}", file=sys.stderr)
+        return 1
+    print(render_text(result))
+    _write_page(_page(args, "class_report"), render_html(result))
+    return 0
+
+
+def similarity(args):
+    """Pairs of submissions of an assignment whose own code is alike, for a TA to read."""
+    from .insight.similarity import compare_assignment
+    from .insight.similarity_page import render_html, render_text
+
+    if not (Path("source") / args.assignment).is_dir():
+        print(f"autograder similarity: no assignment source/{args.assignment}/ here (run it in "
+              "the course folder)", file=sys.stderr)
+        return 1
+    result = compare_assignment(Path.cwd(), args.assignment)
+    print(render_text(result))
+    _write_page(_page(args, "similarity"), render_html(result))
+    return 0
+
+
 def doctor(args):
     """Say which isolation student code gets here, which bounds keep gradings apart, and why."""
     from .sandbox.isolation import bounds, detect
@@ -87,6 +133,18 @@ def build_parser():
     class_parser.add_argument("--log-level", default="ERROR",
                               help="nbgrader's log level (default: ERROR)")
     class_parser.set_defaults(func=autograde)
+    report_parser = commands.add_parser(
+        "report", help="what the class got wrong, and quiz item statistics (after autograde)")
+    report_parser.add_argument("assignment")
+    report_parser.add_argument("--html", metavar="PATH",
+                               help="the page (default: feedback/class_report_ASSIGNMENT.html)")
+    report_parser.set_defaults(func=report)
+    similarity_parser = commands.add_parser(
+        "similarity", help="pairs of submissions whose own code is alike (never a grade)")
+    similarity_parser.add_argument("assignment")
+    similarity_parser.add_argument("--html", metavar="PATH",
+                                   help="the page (default: feedback/similarity_ASSIGNMENT.html)")
+    similarity_parser.set_defaults(func=similarity)
     doctor_parser = commands.add_parser("doctor", help="which sandbox is in use, and why")
     doctor_parser.set_defaults(func=doctor)
     add_quiz_commands(commands)

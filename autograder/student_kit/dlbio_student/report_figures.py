@@ -14,11 +14,25 @@ COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple")
 WIDE_RANGE = 1e3  # above this ratio of largest to smallest value, the y axis is logarithmic
 
 
-def curves_png(curves, dpi=80):
+def blank_figure(width=6.0, height=3.2, dpi=80):
+    """A matplotlib Figure of ``width`` x ``height`` inches on its own Agg canvas."""
+    figure = Figure(figsize=(width, height), dpi=dpi)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def png_bytes(figure):
+    """The PNG of ``figure``, laid out tightly, without metadata that would vary."""
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def curves_png(curves):
     """PNG bytes of ``curves`` (a ``report.Curves``): each of the student's curves as a solid
     line, the reference's curve of the same name dashed in the same colour."""
-    figure = Figure(figsize=(6.0, 3.2), dpi=dpi)
-    FigureCanvasAgg(figure)
+    figure = blank_figure()
     axes = figure.add_subplot()
     names = list(dict.fromkeys([*curves.yours, *curves.reference]))
     for index, name in enumerate(names):
@@ -38,10 +52,7 @@ def curves_png(curves, dpi=80):
     axes.set_ylabel(curves.ylabel)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(figure)
 
 
 def _epochs(series):
