@@ -68,7 +68,7 @@ def question_stats(quiz_exercises, stored):
                    if check.score is not None]
         found.append(QuestionStats(
             question_id, current.question.type, stats.points_possible,
-            " ".join(current.prompt.split())[:160], len(answers),
+            " ".join(current.prompt.split()), len(answers),
             sum(item) / len(item) if item else 0.0, correlation(item, rest),
             _wrong_answers(current, answers)))
     return found

@@ -211,7 +211,7 @@ def _questions_html(report):
                                if wrong.text else "")
                             for wrong in question.wrong_answers) or "—"
         rows.append(f'<tr class="{"low" if low else ""}"><td>{escape(question.question_id)}'
-                    f'<div class="hint">{escape(question.prompt)}</div></td>'
+                    f'<div class="hint">{escape(_short(question.prompt, 160))}</div></td>'
                     f"<td>{escape(TYPE_NAMES[question.kind])}</td>"
                     f'<td class="number">{_points(question.points)}</td>'
                     f'<td class="number">{question.difficulty:.2f}</td>'
