@@ -95,6 +95,23 @@ def similarity(args):
     return 0
 
 
+def grades(args):
+    """The gradebook of the given assignments as a CSV file: nbgrader's export with a column
+    per exercise, or a Canvas or Moodle import file."""
+    from .insight.gradebook import NoGradebook
+    from .insight.grades import grades_table, write_table
+
+    try:
+        header, rows = grades_table(Path.cwd(), args.assignment, args.format)
+    except NoGradebook as error:
+        print(f"autograder grades: {error}", file=sys.stderr)
+        return 1
+    path = Path(args.to or f"grades_{args.format}.csv")
+    write_table(path, header, rows)
+    print(f"{len(rows)} rows written to {path}")
+    return 0
+
+
 def doctor(args):
     """Say which isolation student code gets here, which bounds keep gradings apart, and why."""
     from .sandbox.isolation import bounds, detect
@@ -145,6 +162,14 @@ def build_parser():
     similarity_parser.add_argument("--html", metavar="PATH",
                                    help="the page (default: feedback/similarity_ASSIGNMENT.html)")
     similarity_parser.set_defaults(func=similarity)
+    grades_parser = commands.add_parser(
+        "grades", help="grades out: nbgrader's export plus exercises, or Canvas/Moodle import")
+    grades_parser.add_argument("assignment", nargs="+")
+    grades_parser.add_argument("--format", choices=("nbgrader", "canvas", "moodle"),
+                               default="nbgrader", help="the file's format (default: nbgrader)")
+    grades_parser.add_argument("--to", metavar="FILE",
+                               help="the file (default: grades_FORMAT.csv)")
+    grades_parser.set_defaults(func=grades)
     doctor_parser = commands.add_parser("doctor", help="which sandbox is in use, and why")
     doctor_parser.set_defaults(func=doctor)
     add_quiz_commands(commands)

@@ -11,6 +11,8 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from ..notebooks import read_notebook
+
 
 @dataclass
 class Student:
@@ -30,7 +32,6 @@ class Submission:
     notebook (score counts a TA's manual score; auto_score is the autograder's, or None).
     """
 
-    student: Student
     timestamp: object
     raw_score: float
     late_penalty: float
@@ -45,12 +46,16 @@ class Submission:
 
 @dataclass
 class Assignment:
-    """An assignment of the gradebook with every student's submission (None: none)."""
+    """An assignment of the gradebook: every student of the course ({id: Student}, in the
+    order of nbgrader's export), their submission ({id: Submission, or None}) and the grade
+    cells ({grade cell id: max_score}, in notebook order)."""
 
     name: str
     duedate: object
     max_score: float
-    submissions: dict  # student id -> Submission or None
+    students: dict
+    submissions: dict
+    grade_cells: dict
 
 
 class NoGradebook(Exception):
@@ -81,18 +86,31 @@ def read_assignment(course, assignment):
             found = gradebook.find_assignment(assignment)
         except MissingEntry:
             raise NoGradebook(f"the gradebook has no assignment {assignment!r}") from None
-        submissions = {}
+        students, submissions = {}, {}
         for student in gradebook.students:
-            person = Student(student.id, student.first_name or "", student.last_name or "",
-                             student.email or "")
+            students[student.id] = Student(student.id, student.first_name or "",
+                                           student.last_name or "", student.email or "")
             try:
                 submitted = gradebook.find_submission(assignment, student.id)
             except MissingEntry:
                 submissions[student.id] = None
                 continue
             submissions[student.id] = Submission(
-                person, submitted.timestamp, submitted.score,
+                submitted.timestamp, submitted.score,
                 submitted.late_submission_penalty or 0.0, submitted.max_score,
                 {grade.name: (grade.score, grade.max_score, grade.auto_score)
                  for notebook in submitted.notebooks for grade in notebook.grades})
-        return Assignment(assignment, found.duedate, found.max_score, submissions)
+        cells = {cell.name: cell.max_score for notebook in found.notebooks
+                 for cell in notebook.grade_cells}
+        return Assignment(assignment, found.duedate, found.max_score, students, submissions,
+                          _in_notebook_order(course, assignment, cells))
+
+
+def _in_notebook_order(course, assignment, cells):
+    """``cells`` ({grade id: value}) in the order of the assignment's source notebooks (the
+    gradebook keeps no order); cells no source notebook has come last."""
+    order = [cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+             for path in sorted((Path(course) / "source" / assignment).glob("*.ipynb"))
+             for cell in read_notebook(path).cells]
+    rank = {grade_id: index for index, grade_id in enumerate(order) if grade_id}
+    return dict(sorted(cells.items(), key=lambda item: rank.get(item[0], len(rank))))
