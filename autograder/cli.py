@@ -129,6 +129,15 @@ def doctor(args):
     return 0
 
 
+def _add_page_command(commands, func, kind, help):
+    """A command ``func.__name__ ASSIGNMENT [--html PATH]`` that writes a page for TAs."""
+    parser = commands.add_parser(func.__name__, help=help)
+    parser.add_argument("assignment")
+    parser.add_argument("--html", metavar="PATH",
+                        help=f"the page (default: feedback/{kind}_ASSIGNMENT.html)")
+    parser.set_defaults(func=func)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -150,18 +159,10 @@ def build_parser():
     class_parser.add_argument("--log-level", default="ERROR",
                               help="nbgrader's log level (default: ERROR)")
     class_parser.set_defaults(func=autograde)
-    report_parser = commands.add_parser(
-        "report", help="what the class got wrong, and quiz item statistics (after autograde)")
-    report_parser.add_argument("assignment")
-    report_parser.add_argument("--html", metavar="PATH",
-                               help="the page (default: feedback/class_report_ASSIGNMENT.html)")
-    report_parser.set_defaults(func=report)
-    similarity_parser = commands.add_parser(
-        "similarity", help="pairs of submissions whose own code is alike (never a grade)")
-    similarity_parser.add_argument("assignment")
-    similarity_parser.add_argument("--html", metavar="PATH",
-                                   help="the page (default: feedback/similarity_ASSIGNMENT.html)")
-    similarity_parser.set_defaults(func=similarity)
+    _add_page_command(commands, report, "class_report",
+                      "what the class got wrong, and quiz item statistics (after autograde)")
+    _add_page_command(commands, similarity, "similarity",
+                      "pairs of submissions whose own code is alike (never a grade)")
     grades_parser = commands.add_parser(
         "grades", help="grades out: nbgrader's export plus exercises, or Canvas/Moodle import")
     grades_parser.add_argument("assignment", nargs="+")
