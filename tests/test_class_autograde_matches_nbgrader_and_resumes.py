@@ -3,7 +3,8 @@ submissions) as ``nbgrader autograde`` does, and a run stopped with Ctrl-C half-
 
 The run is interrupted once at least two submissions are graded, then started again: the
 second run grades only what the first did not finish, and the gradebook ends identical, score
-for score, to the one ``nbgrader autograde`` wrote for the same submissions.
+for score, to the one ``nbgrader autograde`` wrote for the same submissions; so do the graded
+notebooks and the per-check results stored for the class report.
 """
 import json
 import signal
@@ -12,6 +13,7 @@ import subprocess
 import nbformat
 import pytest
 
+from autograder.insight.stored_checks import CHECKS_DIR
 from class_grading import (EXAMPLE_CLASS_LIMITS, autograde_command, course_like, environment,
                            gradebook_scores, processes_in_session, run_autograde, wait_until)
 from example_submissions import ASSIGNMENT
@@ -88,7 +90,7 @@ def test_gradebook_matches_nbgrader_autograde(resumed_class):
         score == maximum for score, maximum in parallel["ada_reference"].values())
 
 
-def test_graded_notebooks_match_and_feedback_works(resumed_class):
+def test_graded_notebooks_and_stored_results_match_and_feedback_works(resumed_class):
     course, reference = resumed_class["course"], resumed_class["reference"]
     for path in sorted((reference / "autograded").glob(f"*/{ASSIGNMENT}/*.ipynb")):
         ours = nbformat.read(course / path.relative_to(reference), as_version=4)
@@ -96,6 +98,11 @@ def test_graded_notebooks_match_and_feedback_works(resumed_class):
         assert [cell.get("outputs") for cell in ours.cells if cell.metadata.get(
             "nbgrader", {}).get("grade")] == [cell.get("outputs") for cell in theirs.cells
                                               if cell.metadata.get("nbgrader", {}).get("grade")]
+    stored = {path.relative_to(reference / CHECKS_DIR): path.read_text()
+              for path in sorted((reference / CHECKS_DIR / ASSIGNMENT).glob("*/*.json"))}
+    assert stored and stored == {path.relative_to(course / CHECKS_DIR): path.read_text()
+                                 for path in sorted((course / CHECKS_DIR / ASSIGNMENT).glob(
+                                     "*/*.json"))}, "the stored check results differ"
     from autograder.nbgrader_cli import run_nbgrader
 
     run_nbgrader(course, "generate_feedback", ASSIGNMENT)
