@@ -64,7 +64,7 @@ def render_html(report):
         theirs = {cell.grade_id: cell for cell in second.cells}
         for cell in first.cells:
             other = theirs.get(cell.grade_id)
-            if not (pair.shared & cell.kgrams.keys() or other and pair.shared & other.kgrams.keys()):
+            if not any(pair.shared & side.kgrams.keys() for side in (cell, other) if side):
                 continue
             body.append(f"<h3>{escape(report.exercises[cell.grade_id])}</h3>"
                         f'<table class="side"><tr><th>{escape(first.student)}</th>'
