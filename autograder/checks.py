@@ -10,8 +10,11 @@ import math
 import numpy as np
 import pytest
 import torch
+from dlbio_student.report import Curves
 
 from .student import Handle, StudentError
+
+MOST_POINTS_DRAWN = 1000  # a longer curve from student code is cut to its first 1000 values
 
 
 def exercise(name, weight=1.0):
@@ -214,3 +217,33 @@ def explain_error(error, hints):
         if error.kind == "exception" and phrase in error.message:
             raise CheckFailed(expected="no error", got=error.message, hint=hint) from None
     raise error
+
+
+def show_curves(figures, title, yours, reference, ylabel="loss"):
+    """Draw the student's curves beside the reference's in the feedback: append a ``Curves`` to
+    ``figures`` (the check's ``figures`` fixture). yours, reference: {curve name: values per
+    epoch}; a curve of the student's that is not a list of numbers is left out, and nothing is
+    drawn when none is left. Call it before the comparisons, so a failed check draws too."""
+    drawable = {name: curve for name, curve in
+                ((name, _curve(values)) for name, values in yours.items()) if curve is not None}
+    if drawable:
+        figures.append(Curves(title, drawable, {name: _curve(values)
+                                                for name, values in reference.items()},
+                              ylabel=ylabel))
+
+
+def _curve(values):
+    """``values`` (a list of numbers or one-element tensors) as a list of floats, nan where one
+    is not finite; None when it is not such a list."""
+    if not isinstance(values, (list, tuple)) or not values:
+        return None
+    curve = []
+    for value in values[:MOST_POINTS_DRAWN]:
+        if isinstance(value, torch.Tensor) and value.numel() == 1:
+            value = value.item()
+        if isinstance(value, np.generic):
+            value = value.item()
+        if not _is_number(value):
+            return None
+        curve.append(float(value) if math.isfinite(value) else math.nan)
+    return curve

@@ -2,6 +2,9 @@
 
     autograder check NOTEBOOK [--json]   grade a notebook exactly as nbgrader autograde does
     autograder autograde ASSIGNMENT      grade a class in parallel (in the course folder)
+    autograder report ASSIGNMENT         what the class got wrong; quiz item statistics
+    autograder similarity ASSIGNMENT     pairs of submissions whose own code is alike
+    autograder grades ASSIGNMENT...      grades out: nbgrader's columns + exercises, Canvas, Moodle
     autograder doctor                    which sandbox this machine gives student code, and why
     autograder quiz ...                  quiz banks: lint, take, check, build, export
 """
@@ -49,6 +52,66 @@ def autograde(args):
                            args.force, args.log_level)
 
 
+def _page(args, kind):
+    """Where a TA's page goes: ``--html``, else ``feedback/<kind>_<assignment>.html`` beside
+    nbgrader's feedback (release_feedback hands out only ``feedback/<student>/``)."""
+    return Path(args.html or Path("feedback") / f"{kind}_{args.assignment}.html")
+
+
+def _write_page(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    print(f"page: {path}")
+
+
+def report(args):
+    """The class report of an assignment, from the gradebook and the stored check results."""
+    from .insight.class_report import build_report
+    from .insight.gradebook import NoGradebook
+    from .insight.report_pages import render_html, render_text
+
+    try:
+        result = build_report(Path.cwd(), args.assignment)
+    except NoGradebook as error:
+        print(f"autograder report: {error}", file=sys.stderr)
+        return 1
+    print(render_text(result))
+    _write_page(_page(args, "class_report"), render_html(result))
+    return 0
+
+
+def similarity(args):
+    """Pairs of submissions of an assignment whose own code is alike, for a TA to read."""
+    from .insight.similarity import compare_assignment
+    from .insight.similarity_page import render_html, render_text
+
+    if not (Path("source") / args.assignment).is_dir():
+        print(f"autograder similarity: no assignment source/{args.assignment}/ here (run it in "
+              "the course folder)", file=sys.stderr)
+        return 1
+    result = compare_assignment(Path.cwd(), args.assignment)
+    print(render_text(result))
+    _write_page(_page(args, "similarity"), render_html(result))
+    return 0
+
+
+def grades(args):
+    """The gradebook of the given assignments as a CSV file: nbgrader's export with a column
+    per exercise, or a Canvas or Moodle import file."""
+    from .insight.gradebook import NoGradebook
+    from .insight.grades import grades_table, write_table
+
+    try:
+        header, rows = grades_table(Path.cwd(), args.assignment, args.format)
+    except NoGradebook as error:
+        print(f"autograder grades: {error}", file=sys.stderr)
+        return 1
+    path = Path(args.to or f"grades_{args.format}.csv")
+    write_table(path, header, rows)
+    print(f"{len(rows)} rows written to {path}")
+    return 0
+
+
 def doctor(args):
     """Say which isolation student code gets here, which bounds keep gradings apart, and why."""
     from .sandbox.isolation import bounds, detect, time_limits, weaker_bounds_note
@@ -77,6 +140,15 @@ def doctor(args):
     return 0
 
 
+def _add_page_command(commands, func, kind, help):
+    """A command ``func.__name__ ASSIGNMENT [--html PATH]`` that writes a page for TAs."""
+    parser = commands.add_parser(func.__name__, help=help)
+    parser.add_argument("assignment")
+    parser.add_argument("--html", metavar="PATH",
+                        help=f"the page (default: feedback/{kind}_ASSIGNMENT.html)")
+    parser.set_defaults(func=func)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +170,18 @@ def build_parser():
     class_parser.add_argument("--log-level", default="ERROR",
                               help="nbgrader's log level (default: ERROR)")
     class_parser.set_defaults(func=autograde)
+    _add_page_command(commands, report, "class_report",
+                      "what the class got wrong, and quiz item statistics (after autograde)")
+    _add_page_command(commands, similarity, "similarity",
+                      "pairs of submissions whose own code is alike (never a grade)")
+    grades_parser = commands.add_parser(
+        "grades", help="grades out: nbgrader's export plus exercises, or Canvas/Moodle import")
+    grades_parser.add_argument("assignment", nargs="+")
+    grades_parser.add_argument("--format", choices=("nbgrader", "canvas", "moodle"),
+                               default="nbgrader", help="the file's format (default: nbgrader)")
+    grades_parser.add_argument("--to", metavar="FILE",
+                               help="the file (default: grades_FORMAT.csv)")
+    grades_parser.set_defaults(func=grades)
     doctor_parser = commands.add_parser("doctor", help="which sandbox is in use, and why")
     doctor_parser.set_defaults(func=doctor)
     add_quiz_commands(commands)

@@ -3,10 +3,11 @@
 Every numbered assignment ``NN_topic`` has one grader module, ``graders/test_<topic>.py``; only
 that module grades its notebook, so two assignments may each have an exercise of the same name
 (``accuracy``, ``relu``) without one's checks running on the other. Each grader test is one
-check of one exercise (``@exercise("predict")``). A small pytest plugin gives the tests two
-fixtures, ``student`` (the student's code, with this exercise's time budget) and ``rng`` (a
-``torch.Generator`` seeded from the test's name, so regrading is deterministic), and turns every
-test outcome into a ``CheckResult``.
+check of one exercise (``@exercise("predict")``). A small pytest plugin gives the tests three
+fixtures, ``student`` (the student's code, with this exercise's time budget), ``rng`` (a
+``torch.Generator`` seeded from the test's name, so regrading is deterministic) and ``figures``
+(the exercise report's list of figures, which ``checks.show_curves`` draws into), and turns
+every test outcome into a ``CheckResult``.
 """
 import importlib
 import os
@@ -54,6 +55,10 @@ class _ResultCollector:
     @pytest.fixture
     def student(self, request):
         return self.students[self._marker(request.node)[0]]
+
+    @pytest.fixture
+    def figures(self, request):
+        return self.reports[self._marker(request.node)[0]].figures
 
     @pytest.fixture
     def rng(self, request):

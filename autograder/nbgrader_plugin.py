@@ -3,7 +3,8 @@
 ``nbgrader_config.py`` puts ``SandboxedGrading`` where nbgrader's own ``Execute`` preprocessor
 stands in ``Autograde.autograde_preprocessors``; the rest of nbgrader's pipeline (saving grades,
 late penalties, feedback, export) is unchanged and reads the scores this stage writes.
-``RestoreDeletedGradeCells`` runs just before nbgrader's ``OverwriteCells``.
+``RestoreDeletedGradeCells`` runs just before nbgrader's ``OverwriteCells``. The per-check
+results of every graded notebook are stored for the class report (``insight.stored_checks``).
 
 Symbolic links in a submission are never followed: nbgrader reads a linked notebook and copies
 the target of a linked file into ``autograded/`` (and from there into the feedback), so a link
@@ -16,14 +17,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from dlbio_student.report import to_json_dict
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict
 
 from .course import restore_grade_cells
 from .fitted_limits import limits_for
+from .insight.stored_checks import forget_checks, store_checks, stored_checks_path
 from .notebooks import read_notebook
-from .pipeline import FALLBACK_NOTE, grade_notebook, refuse_notebook
+from .pipeline import FALLBACK_NOTE, find_grade_cells, grade_notebook, refuse_notebook
 from .sandbox.isolation import detect, weaker_bounds_note
 from .sandbox.limits import Limits
 
@@ -56,12 +59,14 @@ class SandboxedGrading(NbGraderPreprocessor):
                                    assignment=job.assignment)
         self.log_report(job.name, report.notes, report.points, report.points_possible,
                         report.regrade)
+        self.keep_checks(nb, resources, to_json_dict(report))
         return nb, resources
 
     def prepare(self, nb, resources):
         """What grading this notebook needs (the trusted side's part before any student code
         runs): its limits, the folder its files come from (copies of links removed), or why it
-        must not run at all."""
+        must not run at all. Results stored by an earlier grading of it are removed."""
+        forget_checks(self.checks_path(resources))
         assignment = resources["nbgrader"]["assignment"]
         limits = assignment_limits_for(assignment, self.assignment_limits)
         name = f"{assignment}/{resources['nbgrader']['notebook']}"
@@ -97,6 +102,20 @@ class SandboxedGrading(NbGraderPreprocessor):
         if note and note not in given:
             self.log.warning("%s", note)
             given.add(note)
+
+    def checks_path(self, resources):
+        """Where the per-check results of this notebook are kept."""
+        info = resources["nbgrader"]
+        return stored_checks_path(CourseDirectory(config=self.config).root, info["assignment"],
+                                  info["student"], info["notebook"])
+
+    def keep_checks(self, nb, resources, report_data):
+        """Store the graded notebook ``nb``'s report (``to_json_dict``) for the class report,
+        with the grade cell that scores each exercise."""
+        grade_ids = {cell.key: nb.cells[cell.index].metadata["nbgrader"]["grade_id"]
+                     for cell in find_grade_cells(nb) if cell.key}
+        store_checks(self.checks_path(resources), report_data, grade_ids)
+
 
 @dataclass(frozen=True)
 class GradingJob:

@@ -98,3 +98,66 @@ def student_venv(tmp_path_factory, student_wheel):
                     "torch==2.13.0", "nbgrader>=0.9,<0.10", "ipykernel", str(student_wheel)],
                    check=True, capture_output=True, timeout=1800)
     return venv
+
+
+# The default limits, not the ones fitted to the reference: on a busy machine a fitted 3 s
+# cell limit could cost an honest planted student points and change a count the tests expect.
+INSIGHT_LIMITS = {"cell_seconds": 120, "call_seconds": 30, "exercise_seconds": 120}
+
+
+def _course_with_limits(destination, assignment):
+    from autograder.nbgrader_cli import make_course
+
+    course = make_course(destination, [assignment])
+    with open(course / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.SandboxedGrading.assignment_limits = "
+                     f"{{{assignment!r}: {INSIGHT_LIMITS!r}}}\n")
+    return course
+
+
+@pytest.fixture(scope="session")
+def planted_course(tmp_path_factory):
+    """Assignment 01 with the planted class of ``insight_class`` (and a student who tries to
+    forge the stored results), graded once by ``autograder autograde --jobs 2``; returns the
+    course folder."""
+    import nbformat
+
+    from autograder.tools.example_class import mistakes_of
+    from class_grading import run_autograde
+    from insight_class import (ASSIGNMENT, FORGER, NOTEBOOK, forging_submission,
+                               planted_class, write_class)
+
+    course = _course_with_limits(tmp_path_factory.mktemp("planted"), ASSIGNMENT)
+    source = nbformat.read(course / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    release = nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    forger, brought = forging_submission(release, source, course)
+    write_class(course, {**planted_class(release, source, mistakes_of(ASSIGNMENT, source)),
+                         FORGER: forger})
+    for relative, text in brought.items():
+        target = course / "submitted" / FORGER / ASSIGNMENT / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    graded = run_autograde(course, ASSIGNMENT, "--jobs", "2")
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    return course
+
+
+@pytest.fixture(scope="session")
+def quiz_course(tmp_path_factory):
+    """Graded quiz ``cnn`` answered by the quiz class of ``insight_class``, graded once by
+    ``autograder autograde --jobs 2``. Returns (course, {student: {question id: answer}})."""
+    import nbformat
+
+    from class_grading import run_autograde
+    from dlbio_student.quiz.banks import load_bank
+    from insight_class import QUIZ_BANK, quiz_answers, quiz_notebooks, write_class
+
+    assignment = f"quiz_{QUIZ_BANK}"
+    course = _course_with_limits(tmp_path_factory.mktemp("quiz"), assignment)
+    release = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb",
+                            as_version=4)
+    answers = quiz_answers(load_bank(REPO / "quizzes" / f"{QUIZ_BANK}.yaml"))
+    write_class(course, quiz_notebooks(release, answers), assignment, f"{assignment}.ipynb")
+    graded = run_autograde(course, assignment, "--jobs", "2")
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    return course, answers

@@ -3,7 +3,8 @@ submissions) as ``nbgrader autograde`` does, and a run stopped with Ctrl-C half-
 
 The run is interrupted once at least two submissions are graded, then started again: the
 second run grades only what the first did not finish, and the gradebook ends identical, score
-for score, to the one ``nbgrader autograde`` wrote for the same submissions.
+for score, to the one ``nbgrader autograde`` wrote for the same submissions; so do the graded
+notebooks and the per-check results stored for the class report.
 """
 import json
 import signal
@@ -12,6 +13,7 @@ import subprocess
 import nbformat
 import pytest
 
+from autograder.insight.stored_checks import CHECKS_DIR
 from class_grading import (EXAMPLE_CLASS_LIMITS, autograde_command, course_like, environment,
                            gradebook_scores, processes_in_session, run_autograde, wait_until)
 from example_submissions import ASSIGNMENT
@@ -100,6 +102,16 @@ def test_graded_notebooks_match_and_feedback_works(resumed_class):
 
     run_nbgrader(course, "generate_feedback", ASSIGNMENT)
     assert list((course / "feedback" / "ada_reference" / ASSIGNMENT).glob("*.html"))
+
+
+def test_stored_check_results_match(resumed_class):
+    """What grading stores for the class report is the same by both commands, to the byte."""
+    def stored(course):
+        return {path.relative_to(course / CHECKS_DIR): path.read_text()
+                for path in sorted((course / CHECKS_DIR / ASSIGNMENT).glob("*/*.json"))}
+
+    assert stored(resumed_class["reference"])
+    assert stored(resumed_class["course"]) == stored(resumed_class["reference"])
 
 
 def test_a_broken_submission_is_named_in_the_table_and_does_not_stop_the_class(resumed_class):

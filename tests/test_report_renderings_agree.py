@@ -1,9 +1,10 @@
-"""Terminal text, JSON and the nbgrader grade cell are renderings of one report."""
+"""Terminal text, JSON and the nbgrader grade cell are renderings of one report, and the JSON
+(what grading stores for the class report) reads back as the same report."""
 import nbformat
 from nbgrader.utils import determine_grade
 
-from dlbio_student.report import (CheckResult, ExerciseReport, NotebookReport, grade_cell_outputs,
-                               render_text, to_json_dict)
+from dlbio_student.report import (CheckResult, Curves, ExerciseReport, NotebookReport,
+                                  from_json_dict, grade_cell_outputs, render_text, to_json_dict)
 
 
 def sample_report():
@@ -60,3 +61,22 @@ def test_a_check_with_a_fractional_score_earns_that_share_of_its_weight():
     exercise = ExerciseReport("quiz:cnn:kernel-facts", 3.0, [answer])
     assert exercise.points == 2.0 and nbgrader_score(exercise) == 2.0
     assert "  ~ 2 of 3 right choices picked" in render_text(NotebookReport("quiz", [exercise]))
+
+
+def test_json_reads_back_as_the_same_report():
+    report = sample_report()
+    report.exercises[1].checks[1] = CheckResult("mse", "mse returns a 0-d tensor", False, 1.0,
+                                                hint="Return the tensor.", mistake="loss.item()")
+    report.exercises[1].figures.append(Curves("loss", {"loss": [2.0, 1.0]}, {"loss": [2.0, 0.5]}))
+    assert from_json_dict(to_json_dict(report)) == report
+
+
+def test_a_figure_is_a_picture_between_the_feedback_and_the_score():
+    exercise = sample_report().exercises[1]
+    exercise.figures.append(Curves("training loss", {"loss": [3.0, 2.0, float("nan")]},
+                                   {"loss": [3.0, 1.0, 0.5]}))
+    outputs = grade_cell_outputs(exercise)
+    assert [output.output_type for output in outputs] == ["stream", "display_data",
+                                                          "execute_result"]
+    assert set(outputs[1].data) == {"image/png", "text/plain"}
+    assert nbgrader_score(exercise) == exercise.points == 2.0

@@ -41,7 +41,9 @@ class ReplayGrading(SandboxedGrading):
         result = self.result
         self.log_report(result["name"], result["notes"], result["points"],
                         result["points_possible"], result["regrade"])
-        return nbformat.from_dict(result["notebook"]), resources
+        graded = nbformat.from_dict(result["notebook"])
+        self.keep_checks(graded, resources, result["report"])
+        return graded, resources
 
 
 class ClassAutograde(Autograde):

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
+from dlbio_student.report import to_json_dict
 
 from ..pipeline import grade_notebook, refuse_notebook
 from ..sandbox.limits import Limits
@@ -50,7 +51,8 @@ class SubmissionJob:
 
 @dataclass
 class NotebookResult:
-    """The graded notebook (nbformat dict), its points, notes and per-exercise problems;
+    """The graded notebook (nbformat dict), its points, notes, per-exercise problems, its
+    report (``report.to_json_dict``: what the TA's process stores for the class report) and
     ``regrade``: why it must be graded again instead of given a grade ("" if not)."""
 
     name: str
@@ -59,6 +61,7 @@ class NotebookResult:
     points_possible: float
     notes: list
     problems: list
+    report: dict
     regrade: str = ""
 
 
@@ -111,6 +114,6 @@ def grade_submission(job):
             results.append(asdict(NotebookResult(
                 item.name, notebook, report.points, report.points_possible, report.notes,
                 [f"{exercise.exercise}: {exercise.problem}" for exercise in report.exercises
-                 if exercise.problem], report.regrade)))
+                 if exercise.problem], to_json_dict(report), report.regrade)))
     return {"results": results, "seconds": time.monotonic() - start,
             "host": socket.gethostname()}

@@ -12,7 +12,7 @@ from torch import nn
 
 import solutions.linear_regression as reference
 from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
-                               expect_tensor, explain_error, is_close)
+                               expect_tensor, explain_error, is_close, show_curves)
 from autograder.student import StudentError
 
 NO_GRAD_HINT = ("Update the parameters in place inside `with torch.no_grad():` "
@@ -298,11 +298,14 @@ def test_training_records_one_loss_per_epoch(student, rng):
 
 
 @exercise("train_linear_regression", weight=2)
-def test_training_follows_gradient_descent_from_zero(student, rng):
+def test_training_follows_gradient_descent_from_zero(student, rng, figures):
     """the losses follow gradient descent started from w = b = 0"""
     x, y = _training_problem(rng)
     _, _, expected = reference.train_linear_regression(x, y, 0.05, 25)
-    expect_close(_student_training(student, x, y, 0.05, 25)[2], expected, rtol=1e-3,
+    got = _student_training(student, x, y, 0.05, 25)[2]
+    show_curves(figures, "Your training loss beside the reference's (lr 0.05, 25 epochs)",
+                {"training loss": got}, {"training loss": expected})
+    expect_close(got, expected, rtol=1e-3,
                  hint="Start from w = b = 0 and do one gradient_descent_step per epoch on all "
                       "the data.")
 

@@ -20,7 +20,7 @@ from torch import nn
 import solutions.mlp as reference
 from autograder.checks import (CheckFailed, call_explained, describe, exercise, expect,
                                expect_close, expect_equal, expect_one_per_sequence, expect_tensor,
-                               explain_error, is_close)
+                               explain_error, is_close, show_curves)
 from autograder.grading_kit import (gradient_probe_loader, loader, pair_by_shape,
                                     random_one_hot, randomize, restored, twin)
 from autograder.student import StudentError
@@ -692,11 +692,15 @@ def test_validation_runs_in_eval_mode(student, rng):
 
 
 @exercise("train_with_validation")
-def test_training_lowers_the_validation_loss(student, rng):
+def test_training_lowers_the_validation_loss(student, rng, figures):
     """on a learnable problem the validation loss falls and the accuracy rises"""
     run, epochs = Run(student, rng, n_train=96, lr=0.3), 12
     got = run.student_history(epochs)
-    expected, _ = run.reference_history(1)
+    expected, _ = run.reference_history(epochs)
+    curves = {"training loss": "train_loss", "validation loss": "val_loss"}
+    show_curves(figures, "Your losses beside the reference's (lr 0.3, 12 epochs)",
+                {name: got[key] for name, key in curves.items()},
+                {name: expected[key] for name, key in curves.items()})
     expect_close(got["val_loss"][0], expected["val_loss"][0], rtol=1e-4,
                  hint="The first validation loss is measured after the first epoch of training, "
                       "on val_loader.")

@@ -94,6 +94,19 @@ def mistakes_of(assignment, source):
     return catalogue
 
 
+def planted_submissions(release, source, catalogue, plan):
+    """{student: notebook} of a class with planted mistakes: every stub filled with the
+    reference, except where ``plan`` ({student: {exercise: index in the exercise's list of
+    ``catalogue``}}) plants a typical mistake."""
+    def code_for(planted):
+        def code(exercise, cell):
+            index = planted.get(exercise)
+            return solution_code(cell) if index is None else catalogue[exercise][index].code
+        return code
+    return {student: filled_notebook(release, source, code_for(planted))
+            for student, planted in plan.items()}
+
+
 def submissions(release, source, catalogue):
     """{student: notebook} for the three example students."""
     def reference(exercise, cell):

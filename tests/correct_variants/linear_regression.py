@@ -13,6 +13,15 @@ def predict(x, w, b):
     b = torch.as_tensor(b, dtype=x.dtype)
     return b + x * w
 """),
+    Variant("predict", "the bias first", """
+def predict(x, w, b):
+    return b + w * x
+"""),
+    Variant("predict", "the slope times x named first", """
+def predict(x, w, b):
+    scaled = w * x
+    return scaled + b
+"""),
     # -- mse -----------------------------------------------------------------------------------
     Variant("mse", "sum of products divided by N", """
 def mse(y_pred, y_true):
@@ -29,6 +38,14 @@ def mse(y_pred, y_true):
 def mse(y_pred, y_true):
     error = y_pred - y_true
     return error @ error / error.numel()
+"""),
+    Variant("mse", "torch.mean of the squares", """
+def mse(y_pred, y_true):
+    return torch.mean((y_pred - y_true) ** 2)
+"""),
+    Variant("mse", "pow(2)", """
+def mse(y_pred, y_true):
+    return (y_true - y_pred).pow(2).mean()
 """),
     # -- gradient_descent_step -----------------------------------------------------------------
     Variant("gradient_descent_step", "in-place sub_ and gradients set to None", """
@@ -51,6 +68,28 @@ def gradient_descent_step(w, b, x, y, lr):
             parameter -= lr * parameter.grad
         parameter.grad.zero_()
     return float(loss)
+"""),
+    Variant("gradient_descent_step", "the loss kept as a float first, zeroed inside no_grad", """
+def gradient_descent_step(w, b, x, y, lr):
+    loss = mse(predict(x, w, b), y)
+    loss_value = loss.item()
+    loss.backward()
+    with torch.no_grad():
+        w -= lr * w.grad
+        b -= lr * b.grad
+        w.grad.zero_()
+        b.grad.zero_()
+    return loss_value
+"""),
+    Variant("gradient_descent_step", "one loop updates and zeroes each parameter", """
+def gradient_descent_step(w, b, x, y, lr):
+    loss = mse(predict(x, w, b), y)
+    loss.backward()
+    with torch.no_grad():
+        for parameter in [w, b]:
+            parameter.sub_(lr * parameter.grad)
+            parameter.grad.zero_()
+    return loss.item()
 """),
     # -- normalize -----------------------------------------------------------------------------
     Variant("normalize", "the sample standard deviation written out", """
@@ -76,6 +115,15 @@ def normalize(x):
 def normalize(x):
     mean, std = x.mean(), x.var().sqrt()
     return (x - mean) / std, mean, std
+"""),
+    Variant("normalize", "one line", """
+def normalize(x):
+    return (x - x.mean()) / x.std(), x.mean(), x.std()
+"""),
+    Variant("normalize", "torch.mean and torch.std, Greek names", """
+def normalize(x):
+    mu, sigma = torch.mean(x), torch.std(x)
+    return (x - mu) / sigma, mu, sigma
 """),
     # -- train_linear_regression ---------------------------------------------------------------
     Variant("train_linear_regression", "a list comprehension over the epochs", """

@@ -3,9 +3,12 @@
 The terminal text, ``--json``, and the output of an nbgrader grade cell are all functions of
 these objects, so they cannot disagree about a score. A graded exercise's check passes or fails;
 a quiz answer is one check with a fractional ``score`` (a multiple-choice answer with 2 of 3
-right picks earns 2/3), as otter-grader's results carry a score override.
+right picks earns 2/3), as otter-grader's results carry a score override. A check may also
+attach a figure (``Curves``: the student's values beside the reference's), which the grade
+cell shows as a picture above the score.
 """
-from dataclasses import asdict, dataclass, field
+import base64
+from dataclasses import asdict, dataclass, field, fields
 
 NOT_IMPLEMENTED = "not implemented yet"
 
@@ -43,14 +46,31 @@ class CheckResult:
         return "✓" if self.passed else ("~" if self.earned > 0 else "✗")
 
 
+@dataclass(frozen=True)
+class Curves:
+    """A figure a check draws: the student's curves beside the reference's, on the same data.
+
+    yours, reference: {curve name: [float per epoch]}, e.g. {"training loss": [...]}; a value
+    that is not a finite number is nan. The feedback page shows it as a picture.
+    """
+
+    title: str
+    yours: dict
+    reference: dict
+    xlabel: str = "epoch"
+    ylabel: str = "loss"
+
+
 @dataclass
 class ExerciseReport:
-    """All checks of one exercise; ``problem`` (e.g. "not implemented yet") means it scored 0."""
+    """All checks of one exercise; ``problem`` (e.g. "not implemented yet") means it scored 0.
+    figures: the ``Curves`` its checks drew."""
 
     exercise: str
     points_possible: float
     checks: list = field(default_factory=list)
     problem: str = ""
+    figures: list = field(default_factory=list)
 
     @property
     def fraction(self):
@@ -134,19 +154,43 @@ def to_json_dict(report):
                 "points_possible": exercise.points_possible,
                 "messages": ([exercise.problem] if exercise.problem else
                              [render_exercise(exercise).split("\n", 1)[-1]]),
+                "problem": exercise.problem,
                 "checks": [asdict(check) for check in exercise.checks],
+                "figures": [asdict(figure) for figure in exercise.figures],
             }
             for exercise in report.exercises
         ],
     }
 
 
+def from_json_dict(data):
+    """The NotebookReport that ``to_json_dict`` turned into ``data`` (e.g. read back from a
+    file of stored results)."""
+    check_fields = {item.name for item in fields(CheckResult)}
+    return NotebookReport(data["notebook"], [
+        ExerciseReport(exercise["name"], exercise["points_possible"],
+                       [CheckResult(**{key: value for key, value in check.items()
+                                       if key in check_fields}) for check in exercise["checks"]],
+                       exercise.get("problem", ""),
+                       [Curves(**figure) for figure in exercise.get("figures", [])])
+        for exercise in data["exercises"]], list(data["notes"]))
+
+
 def grade_cell_outputs(exercise):
-    """The outputs an nbgrader grade cell gets: the feedback text, then the score it reads."""
+    """The outputs an nbgrader grade cell gets: the feedback text, a picture of each figure,
+    then the score it reads (nbgrader takes the score from the execute_result)."""
     import nbformat
 
+    pictures = []
+    if exercise.figures:
+        from .report_figures import curves_png  # matplotlib, only for an exercise with figures
+
+        pictures = [nbformat.v4.new_output("display_data", data={
+            "image/png": base64.b64encode(curves_png(figure)).decode("ascii"),
+            "text/plain": f"<figure: {figure.title}>"}) for figure in exercise.figures]
     return [
         nbformat.v4.new_output("stream", name="stdout", text=render_exercise(exercise) + "\n"),
+        *pictures,
         nbformat.v4.new_output("execute_result", execution_count=None,
                                data={"text/plain": repr(float(exercise.points))}),
     ]
