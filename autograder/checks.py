@@ -159,8 +159,9 @@ def expect_close(got, expected, hint, rtol=1e-4, atol=1e-5, mistakes=()):
     """``got`` equals ``expected`` within tolerance, in shape and values.
 
     mistakes: ``Suspect`` values (value, mistake, hint), or such triples: what typical wrong
-    implementations return on the same input. When ``got`` differs from ``expected``, the
-    suspects it matches name the mistake (see ``diagnosis``).
+    implementations return on the same input; or a function that returns them, called only when
+    ``got`` is wrong (so right code never pays for replaying wrong ones). When ``got`` differs
+    from ``expected``, the suspects it matches name the mistake (see ``diagnosis``).
     """
     if is_close(got, expected, rtol, atol):
         return
@@ -198,11 +199,11 @@ MOST_NAMED = 3  # mistakes named at once: more than that says little
 
 
 def diagnose(got, expected, mistakes, same):
-    """The suspects among ``mistakes`` that explain ``got``: ``same(got, value)`` holds and the
-    value is not the expected one (a mistake that changes nothing on these inputs says nothing),
-    one per mistake, in the order declared."""
+    """The suspects among ``mistakes`` (or that it returns, when a function) that explain
+    ``got``: ``same(got, value)`` holds and the value is not the expected one (a mistake that
+    changes nothing on these inputs says nothing), one per mistake, in the order declared."""
     found = {}
-    for suspect in map(lambda item: Suspect(*item), mistakes):
+    for suspect in map(lambda item: Suspect(*item), mistakes() if callable(mistakes) else mistakes):
         if (suspect.mistake not in found and same(got, suspect.value)
                 and not same(expected, suspect.value)):
             found[suspect.mistake] = suspect

@@ -20,6 +20,7 @@ values come from the reference's own parts, on the check's inputs:
     ends(expected, "position")                       the first or the last one left out
     off_by_one(expected, "epoch")                    one more or one less (counts, indices)
     batches(batch_means, batch_sizes, "sequences")   one batch alone, batch means averaged
+    across([family(epoch) for epoch in ...])         a family at every epoch, as one list
     orders(replay, ("zero_grad()", "backward()", "step()"))
                                                      the steps in another order, one left out
 
@@ -265,3 +266,12 @@ def orders(replay, steps, hints=None):
         except (RuntimeError, TypeError, AttributeError):
             continue
     return _said(suspects, hints)
+
+
+def across(suspect_lists):
+    """One suspect per mistake of a family computed at several steps (once per epoch, say):
+    its value is the list of that mistake's values at every step, in order. suspect_lists: the
+    family's suspects at each step; a mistake missing at some step is left out."""
+    steps = [{suspect.mistake: suspect for suspect in suspects} for suspects in suspect_lists]
+    return [Suspect([step[mistake].value for step in steps], mistake, suspect.hint)
+            for mistake, suspect in steps[0].items() if all(mistake in step for step in steps)]

@@ -57,7 +57,7 @@ def test_predict_matches_w_x_plus_b(student, rng, n):
     x, w, b = heights(rng, n), scalar(rng, 0.5, 1.5), scalar(rng, -110, -50)
     got = student.call("predict", x, w, b)
     expect_close(got, reference.predict(x, w, b), hint="Compute w * x + b elementwise.",
-                 mistakes=_predict_mistakes(x, w, b))
+                 mistakes=lambda: _predict_mistakes(x, w, b))
 
 
 @exercise("predict")
@@ -76,7 +76,7 @@ def test_predict_keeps_the_graph(student, rng):
     w, b = scalar(rng, 0.5, 1.5).requires_grad_(), scalar(rng, -90, -60)
     result = student.call_keep("predict", x, w, b)
     expect_close(result.value(), reference.predict(x, w, b), hint="Compute w * x + b elementwise.",
-                 mistakes=_predict_mistakes(x, w, b))
+                 mistakes=lambda: _predict_mistakes(x, w, b))
     expect(result.attr("requires_grad") is True, "a result that requires grad",
            f"requires_grad={result.attr('requires_grad')}",
            "Do not detach, call .item(), or convert to numpy inside predict.",
@@ -90,7 +90,7 @@ def test_predict_leaves_x_unchanged(student, rng):
     kept = student.put(x.clone())
     got = student.call("predict", kept, 0.9, -80.0)
     expect_close(got, reference.predict(x, 0.9, -80.0), hint="Compute w * x + b elementwise.",
-                 mistakes=_predict_mistakes(x, torch.tensor(0.9), torch.tensor(-80.0)))
+                 mistakes=lambda: _predict_mistakes(x, torch.tensor(0.9), torch.tensor(-80.0)))
     expect_close(kept.value(), x, hint=IN_PLACE_HINT,
                  mistakes=[Suspect(x * 0.9, "changed x in place", IN_PLACE_HINT),
                            Suspect(x * 0.9 - 80, "changed x in place", IN_PLACE_HINT)])
@@ -128,7 +128,7 @@ def test_mse_matches_mean_squared_error(student, rng, n):
     y_pred, y_true = 60 + 20 * torch.rand(n, generator=rng), 60 + 20 * torch.rand(n, generator=rng)
     got = student.call("mse", y_pred, y_true)
     expect_close(got, reference.mse(y_pred, y_true), hint="Average (y_pred - y_true) ** 2.",
-                 mistakes=_mse_mistakes(y_pred, y_true))
+                 mistakes=lambda: _mse_mistakes(y_pred, y_true))
 
 
 @exercise("mse")
@@ -141,7 +141,7 @@ def test_mse_returns_a_0d_tensor_with_graph(student, rng):
     expect_tensor(value, hint="Return the tensor itself (a 0-d tensor), not loss.item() or a "
                               "Python float.")
     expect_close(value, reference.mse(y_pred, y_true), hint="Average (y_pred - y_true) ** 2.",
-                 mistakes=_mse_mistakes(y_pred.detach(), y_true))
+                 mistakes=lambda: _mse_mistakes(y_pred.detach(), y_true))
     expect(result.attr("grad_fn") is not None, "a tensor with a grad_fn",
            describe(value) + " without grad_fn",
            "Compute the loss with torch operations on y_pred, without .detach() or .item().",
@@ -215,7 +215,7 @@ def test_step_moves_against_the_gradient(student, rng):
     expected_w, expected_b, _ = _reference_steps(w0, b0, x, y, lr, 1)
     expect(isinstance(w, torch.Tensor), "w is still a tensor", describe(w), NO_GRAD_HINT)
     expect_close(torch.stack([w, b]), torch.stack([expected_w, expected_b]), hint=STEP_HINT,
-                 mistakes=_one_step_mistakes(w0, b0, x, y, lr))
+                 mistakes=lambda: _one_step_mistakes(w0, b0, x, y, lr))
 
 
 def _one_step_mistakes(w0, b0, x, y, lr):
@@ -258,7 +258,7 @@ def test_step_zeroes_the_gradients(student, rng):
     w, b, _, grads = _student_steps(student, w0, b0, x, y, lr, 1)
     expected_w, expected_b, _ = _reference_steps(w0, b0, x, y, lr, 1)
     expect_close(torch.stack([w, b]), torch.stack([expected_w, expected_b]), hint=STEP_HINT,
-                 mistakes=_one_step_mistakes(w0, b0, x, y, lr))
+                 mistakes=lambda: _one_step_mistakes(w0, b0, x, y, lr))
     left = [name for name, grad in grads.items()
             if not (grad is None or isinstance(grad, torch.Tensor) and not grad.abs().sum())]
     resets = "; ".join(f"{name}.grad.zero_()" for name in left)
@@ -275,20 +275,28 @@ def test_three_steps_follow_gradient_descent(student, rng):
     w0, b0, lr = torch.tensor(-0.4), torch.tensor(0.3), 0.05
     w, b, losses, _ = _student_steps(student, w0, b0, x, y, lr, 3)
     expected_w, expected_b, expected_losses = _reference_steps(w0, b0, x, y, lr, 3)
-    mistakes = orders(lambda order: _replayed_steps(w0, b0, x, y, lr, 3, order=order), STEP,
+    expect_close(torch.stack([w, b]), torch.stack([expected_w, expected_b]),
+                 hint="Each step must use only its own gradient.",
+                 mistakes=lambda: _three_step_mistakes(w0, b0, x, y, lr))
+    expect_close(losses, expected_losses, hint="Return each step's loss as a float.")
+
+
+def _three_step_mistakes(w0, b0, x, y, lr):
+    """What three steps with a typical mistake do to w and b: [w, b] after them."""
+    def replayed(**mistake):
+        return _replayed_steps(w0, b0, x, y, lr, 3, **mistake)
+
+    mistakes = orders(lambda order: replayed(order=order), STEP,
                       hints={"zeroing the gradients left out": (
                           "Zeroing the gradients left out: you forgot to zero the gradients, so "
                           "each step added the old gradients to the new ones.")})
     for kept, other in (("w",), "b"), (("b",), "w"):
-        mistakes += [named(_replayed_steps(w0, b0, x, y, lr, 3, zeroed=kept),
-                           f"the gradient of {other} not zeroed",
+        mistakes += [named(replayed(zeroed=kept), f"the gradient of {other} not zeroed",
                            f"zero {other}.grad too: PyTorch adds each step's gradient to the "
                            "old one."),
-                     named(_replayed_steps(w0, b0, x, y, lr, 3, updated=kept),
-                           f"{other} not updated", f"update {other} in place too.")]
-    expect_close(torch.stack([w, b]), torch.stack([expected_w, expected_b]),
-                 hint="Each step must use only its own gradient.", mistakes=mistakes)
-    expect_close(losses, expected_losses, hint="Return each step's loss as a float.")
+                     named(replayed(updated=kept), f"{other} not updated",
+                           f"update {other} in place too.")]
+    return mistakes
 
 
 # -- normalize ---------------------------------------------------------------------------------
@@ -353,11 +361,12 @@ def test_normalize_matches_standardization(student, rng, n):
     x = heights(rng, n)
     normalized, mean, std = _three_parts(student.call("normalize", x))
     expected = reference.normalize(x)
-    expect_close(normalized, expected[0], hint=NORMALIZE_HINT, mistakes=_normalized_mistakes(x))
+    expect_close(normalized, expected[0], hint=NORMALIZE_HINT,
+                 mistakes=lambda: _normalized_mistakes(x))
     expect_close(torch.stack([_as_number(mean), _as_number(std)]), torch.stack(expected[1:]),
                  rtol=1e-4, hint="Return the mean and std of the ORIGINAL x (you need them to "
                                  "normalize new data the same way).",
-                 mistakes=_statistics_mistakes(x))
+                 mistakes=lambda: _statistics_mistakes(x))
 
 
 @exercise("normalize")
@@ -380,7 +389,8 @@ def test_normalize_leaves_x_unchanged(student, rng):
     kept = student.put(x.clone())
     normalized, _, _ = _three_parts(student.call("normalize", kept))
     expected = reference.normalize(x)[0]
-    expect_close(normalized, expected, hint=NORMALIZE_HINT, mistakes=_normalized_mistakes(x))
+    expect_close(normalized, expected, hint=NORMALIZE_HINT,
+                 mistakes=lambda: _normalized_mistakes(x))
     in_place = "Do not modify x in place (no `x -= mean`); compute a new tensor."
     expect_close(kept.value(), x, hint=in_place,
                  mistakes=[Suspect(expected, "changed x in place", in_place),
@@ -428,7 +438,7 @@ def test_training_records_one_loss_per_epoch(student, rng):
            "Return the losses as a list, one per epoch.")
     expect_equal(len(losses), 17, hint="Append the loss once per epoch (one full pass over the "
                                        "data).",
-                 mistakes=off_by_one(17, "loss", hints={
+                 mistakes=lambda: off_by_one(17, "loss", hints={
                      "one loss too many": "One loss too many: append the loss once per epoch, "
                                           "the first before any update.",
                      "one loss too few": "One loss too few: run every epoch (range(epochs) runs "
@@ -466,7 +476,7 @@ def test_training_follows_gradient_descent_from_zero(student, rng):
     _, _, expected = reference.train_linear_regression(x, y, 0.05, 25)
     expect_close(_student_training(student, x, y, 0.05, 25)[2], expected, rtol=1e-3,
                  hint="Start from w = b = 0 and do one gradient_descent_step per epoch on all "
-                      "the data.", mistakes=_loss_curve_mistakes(x, y, 0.05, 25))
+                      "the data.", mistakes=lambda: _loss_curve_mistakes(x, y, 0.05, 25))
 
 
 @exercise("train_linear_regression", weight=2)
@@ -578,10 +588,10 @@ def test_optimizer_training_matches_sgd(student, rng, n_features):
     expect(isinstance(losses, (list, tuple)), f"{epochs} losses, one per epoch", describe(losses),
            "Return the list of per-epoch losses (loss.item()).")
     expect_equal(len(losses), epochs, hint="Record one loss per epoch (loss.item()).",
-                 mistakes=off_by_one(epochs, "loss"))
+                 mistakes=lambda: off_by_one(epochs, "loss"))
     expect_close(losses, expected, rtol=1e-3, hint="Per epoch: zero_grad, forward, MSE, "
                                                    "backward, step.",
-                 mistakes=_optimizer_mistakes(state, x, y, lr, epochs))
+                 mistakes=lambda: _optimizer_mistakes(state, x, y, lr, epochs))
     expect_close(trained["weight"], reference_model.weight.detach(), rtol=1e-3,
                  hint="The trained weights differ from SGD's: check lr and the loss.")
 
@@ -600,10 +610,11 @@ def test_optimizer_training_lowers_the_loss(student, rng):
     expect_close(losses[0], untrained.detach(), rtol=1e-3,
                  hint="Record each epoch's loss before its update: the first is the loss of "
                       "the model you were given.",
-                 mistakes=[Suspect(_replayed_losses(state, x, y, 0.05, 1, loss_of=_broadcast_mse)
-                                   [0], "output (N, 1) broadcast against y (N,)", BROADCAST_HINT),
-                           Suspect(_replayed_losses(state, x, y, 0.05, 2)[1],
-                                   "each loss recorded after its update",
-                                   "Record the loss computed before the epoch's step.")])
+                 mistakes=lambda: [
+                     Suspect(_replayed_losses(state, x, y, 0.05, 1, loss_of=_broadcast_mse)[0],
+                             "output (N, 1) broadcast against y (N,)", BROADCAST_HINT),
+                     Suspect(_replayed_losses(state, x, y, 0.05, 2)[1],
+                             "each loss recorded after its update",
+                             "Record the loss computed before the epoch's step.")])
     expect(losses[-1] < losses[0], "the last loss below the first", describe(losses),
            "Make sure optimizer.step() runs every epoch and lr is passed to SGD.")

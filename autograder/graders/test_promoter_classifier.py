@@ -116,7 +116,8 @@ def test_tokenize_matches_the_token_table(student, rng, length):
     """tokenize numbers A, C, G, T, N as 0, 1, 2, 3, 4"""
     seq = all_bases_dna(rng, length)
     got = student.call("tokenize", seq)
-    expect_close(got, reference.tokenize(seq), hint=TOKENS_HINT, mistakes=_token_mistakes(seq))
+    expect_close(got, reference.tokenize(seq), hint=TOKENS_HINT,
+                 mistakes=lambda: _token_mistakes(seq))
 
 
 @exercise("tokenize")
@@ -124,7 +125,8 @@ def test_tokenize_returns_int64(student, rng):
     """tokenize returns the tokens as a LongTensor (int64) of shape (L,)"""
     seq = random_dna(rng, 20, "ACGTN")
     got = student.call("tokenize", seq)
-    expect_close(got, reference.tokenize(seq), hint=TOKENS_HINT, mistakes=_token_mistakes(seq))
+    expect_close(got, reference.tokenize(seq), hint=TOKENS_HINT,
+                 mistakes=lambda: _token_mistakes(seq))
     expect_tensor(got, shape=(20,), dtype=torch.long,
                   hint="Tokens are whole numbers: torch.tensor(tokens, dtype=torch.long).")
 
@@ -197,7 +199,7 @@ def test_one_hot_matches_the_encoding(student, rng, length):
                                               "column.")})
     expect_close(got, reference.one_hot(seq), hint="Row i is the one-hot vector of base i: a 1 "
                  "in the column of its base (A, C, G, T), zeros elsewhere.",
-                 mistakes=_one_hot_mistakes(seq))
+                 mistakes=lambda: _one_hot_mistakes(seq))
 
 
 @exercise("one_hot")
@@ -206,7 +208,7 @@ def test_one_hot_is_float32(student, rng):
     seq = random_dna(rng, 13)
     got = student.call("one_hot", seq)
     expect_close(got, reference.one_hot(seq), hint="Row i is the one-hot vector of base i.",
-                 mistakes=_one_hot_mistakes(seq))
+                 mistakes=lambda: _one_hot_mistakes(seq))
     expect_tensor(got, shape=(13, 4), dtype=torch.float32,
                   hint="One-hot vectors are model inputs: return float32 (.float()).")
 
@@ -247,7 +249,7 @@ def test_encode_batch_stacks_one_hot_sequences(student, rng, n_seqs):
     seqs = [random_dna(rng, length, "ACGTN") for _ in range(n_seqs)]
     got = student.call("encode_batch", seqs)
     expected = reference.encode_batch(seqs)
-    expect_close(got, expected, hint=STACK_HINT, mistakes=_batch_mistakes(expected))
+    expect_close(got, expected, hint=STACK_HINT, mistakes=lambda: _batch_mistakes(expected))
 
 
 @exercise("encode_batch")
@@ -256,7 +258,7 @@ def test_encode_batch_is_float32(student, rng):
     seqs = [random_dna(rng, 12) for _ in range(3)]
     got = student.call("encode_batch", seqs)
     expected = reference.encode_batch(seqs)
-    expect_close(got, expected, hint=STACK_HINT, mistakes=_batch_mistakes(expected))
+    expect_close(got, expected, hint=STACK_HINT, mistakes=lambda: _batch_mistakes(expected))
     expect_tensor(got, shape=(3, 12, 4), dtype=torch.float32, hint="Return float32, like one_hot.")
 
 
@@ -267,7 +269,7 @@ def test_encode_batch_refuses_sequences_of_different_lengths(student, rng):
     seqs = [random_dna(rng, length) for _ in range(4)]
     expected = reference.encode_batch(seqs)
     expect_close(student.call("encode_batch", seqs), expected, hint=STACK_HINT,
-                 mistakes=_batch_mistakes(expected))
+                 mistakes=lambda: _batch_mistakes(expected))
     seqs.append(random_dna(rng, length + 3))
     expect_raises(student, "encode_batch", (seqs,), "ValueError",
                   hint="Check that all sequences have the same length before stacking, and "
@@ -304,7 +306,7 @@ def test_sigmoid_matches_the_logistic_function(student, rng, shape):
     z = 4 * torch.randn(shape, generator=rng)
     got = student.call("sigmoid", z)
     expect_close(got, torch.sigmoid(z), rtol=1e-4, atol=1e-6, hint=SIGMOID_HINT,
-                 mistakes=_sigmoid_mistakes(z))
+                 mistakes=lambda: _sigmoid_mistakes(z))
 
 
 @exercise("sigmoid")
@@ -316,7 +318,7 @@ def test_sigmoid_of_huge_scores_is_0_or_1(student, rng):
     expect(not _has_nan_or_inf(got), "0 and 1 at the extremes, no nan", describe(got),
            HUGE_SCORES_HINT, mistake="e^z overflows for large |z| (nan)")
     expect_close(got, torch.sigmoid(z), atol=1e-6, hint=HUGE_SCORES_HINT,
-                 mistakes=_sigmoid_mistakes(z))
+                 mistakes=lambda: _sigmoid_mistakes(z))
 
 
 @exercise("sigmoid")
@@ -347,7 +349,7 @@ def test_sigmoid_is_written_by_hand(student, rng):
     scores = 2 * torch.randn(5, generator=rng)
     p = student.call_keep("sigmoid", student.put(scores.clone().requires_grad_()))
     expect_close(p.value(), torch.sigmoid(scores), rtol=1e-4, atol=1e-6, hint=SIGMOID_HINT,
-                 mistakes=_sigmoid_mistakes(scores))
+                 mistakes=lambda: _sigmoid_mistakes(scores))
     grad_fn = p.attr("grad_fn")
     made_by = grad_fn.type_name if isinstance(grad_fn, Handle) else ""
     expect("SigmoidBackward" not in made_by, "a sigmoid written with torch.exp",
@@ -371,7 +373,7 @@ def test_bce_matches_the_formula(student, rng, n):
     p, y = _probabilities_and_labels(rng, n)
     got = student.call("binary_cross_entropy", p, y)
     expect_close(got, reference.binary_cross_entropy(p, y), rtol=1e-4, atol=1e-6,
-                 hint=BCE_HINT, mistakes=_bce_mistakes(p, y))
+                 hint=BCE_HINT, mistakes=lambda: _bce_mistakes(p, y))
 
 
 def _bce_mistakes(p, y):
@@ -409,7 +411,7 @@ def test_bce_of_confident_right_answers_is_finite_and_near_0(student, rng):
     # eps other than 1e-7 shifts each confident term by about eps: tolerated up to 1e-3
     expect_close(got, reference.binary_cross_entropy(p, y), rtol=1e-4, atol=1e-3,
                  hint=BCE_HINT + " A sequence whose p equals its label costs (almost) nothing.",
-                 mistakes=_bce_mistakes(p.clamp(1e-7, 1 - 1e-7), y))
+                 mistakes=lambda: _bce_mistakes(p.clamp(1e-7, 1 - 1e-7), y))
 
 
 @exercise("binary_cross_entropy")
@@ -423,7 +425,7 @@ def test_bce_of_confident_wrong_answers_is_finite_and_large(student, rng):
     # 2%: in float32 1 - 1e-7 rounds to 1 - 1.19e-7, so log(1 - p + eps) or another way of
     # clamping with eps = 1e-7 gives a slightly different -log(eps)
     expect_close(got, reference.binary_cross_entropy(p, y), rtol=0.02, hint=CLAMP_HINT,
-                 mistakes=_bce_mistakes(p.clamp(1e-7, 1 - 1e-7), y))
+                 mistakes=lambda: _bce_mistakes(p.clamp(1e-7, 1 - 1e-7), y))
 
 
 def _has_nan_or_inf(value):
@@ -450,7 +452,7 @@ def test_bce_returns_a_0d_tensor_with_graph(student, rng):
     expect_tensor(value, hint="Return the mean as a 0-d tensor, not loss.item() or a Python "
                               "float.")
     expect_close(value, reference.binary_cross_entropy(p, y), rtol=1e-4, atol=1e-6,
-                 hint=BCE_HINT, mistakes=_bce_mistakes(p.detach(), y))
+                 hint=BCE_HINT, mistakes=lambda: _bce_mistakes(p.detach(), y))
     expect(loss.attr("grad_fn") is not None, "a tensor with a grad_fn",
            describe(value) + " without grad_fn",
            "Compute the loss with torch operations on p, without .detach() or .item().",
@@ -863,7 +865,7 @@ def test_epoch_takes_one_sgd_step_per_batch(student, rng):
                    hint="The weights did not change: call loss.backward() and optimizer.step() "
                         "for every batch, and no zero_grad() between them.")
     expect_close(got["1.weight"], expected["1.weight"], rtol=1e-3, atol=1e-5, hint=EPOCH_HINT,
-                 mistakes=_epoch_mistakes(
+                 mistakes=lambda: _epoch_mistakes(
                      lambda **mistake: _replayed_epoch(layers, state, x, y, batch_size, lr,
                                                        **mistake),
                      lambda trained, _: trained["1.weight"]))
@@ -886,7 +888,7 @@ def test_epoch_returns_the_mean_loss_per_sequence(student, rng):
     expect_close(got, mean_loss(None, losses), rtol=1e-4,
                  hint="Add loss.item() * len(y) for every batch and divide by the number of "
                       "sequences.",
-                 mistakes=[*batches(losses, sizes, "sequences", hints={
+                 mistakes=lambda: [*batches(losses, sizes, "sequences", hints={
                                "the mean of the batch means":
                                    "The mean of the batch means: weight each batch's loss by "
                                    "its size (loss.item() * len(y)), the last batch is smaller "
@@ -908,7 +910,7 @@ def test_epoch_returns_a_float(student, rng):
     sizes = [len(chunk) for chunk in y.split(batch_size)]
     expect_close(got, sum(loss * size for loss, size in zip(losses, sizes)) / len(y), rtol=1e-4,
                  hint="Add loss.item() * len(y) for every batch and divide by the number of "
-                      "sequences.", mistakes=batches(losses, sizes, "sequences"))
+                      "sequences.", mistakes=lambda: batches(losses, sizes, "sequences"))
     expect(isinstance(got, float), "a Python float", describe(got),
            "Return a plain number: accumulate loss.item(), not the loss tensor.",
            mistake=f"returned a {type(got).__name__}, not a float")
@@ -1072,7 +1074,7 @@ def test_accuracy_is_the_fraction_classified_right(student, rng, batch_size):
     expected = _reference_accuracy(layers, state, x, y, batch_size)
     _expect_evaluated(model, got, expected)
     expect_close(got, expected, rtol=1e-6, hint=ACCURACY_HINT,
-                 mistakes=_accuracy_mistakes(layers, state, x, y, batch_size))
+                 mistakes=lambda: _accuracy_mistakes(layers, state, x, y, batch_size))
 
 
 @exercise("accuracy")
@@ -1087,7 +1089,7 @@ def test_accuracy_leaves_the_model_in_eval_mode(student, rng):
     expected = _reference_accuracy(layers, state, x, y, 8)
     _expect_evaluated(model, got, expected)
     expect_close(got, expected, rtol=1e-6, hint=ACCURACY_HINT,
-                 mistakes=_accuracy_mistakes(layers, state, x, y, 8))
+                 mistakes=lambda: _accuracy_mistakes(layers, state, x, y, 8))
     expect(model.attr("training") is False, "the model in eval mode", "the model in train mode",
            "Call model.eval() at the start of accuracy, and do not switch back to train mode.",
            mistake="the model switched back to training mode")
@@ -1108,7 +1110,7 @@ def test_accuracy_does_not_track_gradients(student, rng):
     expect_close(got, expected, rtol=1e-6, hint="Predict 1 where p > 0.5 and divide the number "
                                                 "of correct predictions by the number of "
                                                 "sequences.",
-                 mistakes=_accuracy_mistakes(layers, state, x, y, 8))
+                 mistakes=lambda: _accuracy_mistakes(layers, state, x, y, 8))
 
 
 @exercise("accuracy")
@@ -1121,7 +1123,7 @@ def test_accuracy_returns_a_float(student, rng):
     got = _student_accuracy(student, _sandbox_model(student, layers, state),
                             loader(student, x, y, 8))
     expect_close(got, _reference_accuracy(layers, state, x, y, 8), rtol=1e-6, hint=ACCURACY_HINT,
-                 mistakes=_accuracy_mistakes(layers, state, x, y, 8))
+                 mistakes=lambda: _accuracy_mistakes(layers, state, x, y, 8))
     expect(isinstance(got, float), "a Python float", describe(got),
            "Return a plain number, e.g. n_correct / n_seen with n_correct from .item().",
            mistake=f"returned a {type(got).__name__}, not a float")

@@ -90,7 +90,8 @@ def normalize(x):
     Mistake.edit("train_linear_regression", "one loss too many", "once per epoch",
                  ("    losses = []\n", "    losses = [mse(predict(x, w, b), y).item()]\n")),
     Mistake.edit("train_linear_regression", "random initial weights", "Start from w = b = 0",
-                 ("w = torch.zeros(", "w = torch.randn("), ("b = torch.zeros(", "b = torch.randn(")),
+                 ("w = torch.zeros(", "w = torch.randn("),
+                 ("b = torch.zeros(", "b = torch.randn(")),
     Mistake("train_linear_regression", "fake loss curve", """
 def train_linear_regression(x, y, lr, epochs):
     w = torch.zeros((), requires_grad=True)
