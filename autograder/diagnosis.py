@@ -38,7 +38,7 @@ class Suspect(NamedTuple):
     """What a typical wrong implementation returns, and the mistake that explains it.
 
     value: the wrong value, on the check's inputs; mistake: the mistake in a few words, in the
-    student's terms ("b's update has the wrong sign"), the same wherever it is recognised;
+    student's terms ("the update of b has the wrong sign"), the same wherever it is recognised;
     hint: what to do instead, without the expected value.
     """
 
@@ -48,8 +48,11 @@ class Suspect(NamedTuple):
 
 
 def named(value, mistake, fix):
-    """The Suspect ``value`` whose hint names ``mistake`` and then says ``fix``."""
-    return Suspect(value, mistake, f"{mistake[0].upper()}{mistake[1:]}: {fix}")
+    """The Suspect ``value`` whose hint names ``mistake`` and then says ``fix`` (the first word
+    capitalized, unless it is a name from the code, such as ``w`` or ``optimizer.step()``)."""
+    first = mistake.split(" ", 1)[0]
+    said = mistake[0].upper() + mistake[1:] if first.isalpha() and len(first) > 1 else mistake
+    return Suspect(value, mistake, f"{said}: {fix}")
 
 
 def _said(suspects, hints):

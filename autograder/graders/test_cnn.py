@@ -712,21 +712,22 @@ def _mutagenesis_layers(length, dropout=0.0):
     return layers[:3] + [("Dropout", (dropout,), {})] + layers[3:] if dropout else layers
 
 
-def _effects_by_loop(model, x, restore=True, clear_row=True, subtract=True):
-    """Mutagenesis one mutant at a time, and the typical ways of getting it wrong."""
+def _effects_by_loop(model, x, restore=True, clear_row=True):
+    """Mutagenesis as a loop over the mutants writes it, and the typical ways of getting the
+    mutants wrong (restore=False: each mutant starts from the one before; clear_row=False: the
+    new base is set without clearing the old one); the mutants go through the model at once."""
     model.eval()
+    mutants, mutant = [], x.clone()
+    for i in range(len(x)):
+        for base in range(4):
+            if restore:
+                mutant = x.clone()
+            if clear_row:
+                mutant[i] = 0.0
+            mutant[i, base] = 1.0
+            mutants.append(mutant.clone())
     with torch.no_grad():
-        original = model(x.unsqueeze(0))[0]
-        effects, mutant = torch.zeros(len(x), 4), x.clone()
-        for i in range(len(x)):
-            for base in range(4):
-                if restore:
-                    mutant = x.clone()
-                if clear_row:
-                    mutant[i] = 0.0
-                mutant[i, base] = 1.0
-                effects[i, base] = model(mutant.unsqueeze(0))[0] - (original if subtract else 0)
-    return effects
+        return (model(torch.stack(mutants)) - model(x.unsqueeze(0))[0]).reshape(len(x), 4)
 
 
 def _mutagenesis_mistakes(model, x):
@@ -1125,28 +1126,31 @@ def test_unrelated_matrices_and_the_same_matrix(student, rng):
                  hint=SIMILARITY_HINT, mistakes=lambda: _similarity_mistakes(pfm, other))
 
 
-def _touching(rng, motif_length, pfm_length, end):
-    """(pfm, motif): a pfm of uniform columns but one, at its ``end`` ("last" or "first"),
-    which is the motif's opposite end, so the best alignment overlaps by one position only:
-    the first or the last shift. The motif's ends are sharp (A first, C last), its other
-    positions vague, so no other alignment comes close."""
-    motif = 0.5 * _random_pfm(rng, motif_length) + 0.125
-    motif[0], motif[-1] = torch.tensor([0.97, 0.01, 0.01, 0.01]), torch.tensor([0.01, 0.97,
-                                                                                 0.01, 0.01])
-    pfm = torch.full((pfm_length, 4), 0.25)
+# A motif with sharp ends (A first, C last) and vague middle positions, and the column of a pfm
+# that prefers no base much (not exactly uniform: a cosine written by hand may divide 0 by 0).
+TOUCHING_MOTIF = torch.tensor([[0.97, 0.01, 0.01, 0.01], [0.4, 0.2, 0.2, 0.2],
+                               [0.2, 0.2, 0.4, 0.2], [0.01, 0.97, 0.01, 0.01]])
+VAGUE_COLUMN = torch.tensor([0.24, 0.26, 0.24, 0.26])
+
+
+def _touching(end, pfm_length=5):
+    """A pfm of vague columns but one, at its ``end`` ("last" or "first"), which is the
+    motif's opposite end (TOUCHING_MOTIF): the best alignment overlaps by one position only, at
+    the last or the first shift, and scores well clear of every other one."""
+    pfm = VAGUE_COLUMN.repeat(pfm_length, 1)
     if end == "last":
-        pfm[-1] = motif[0]
+        pfm[-1] = TOUCHING_MOTIF[0]
     else:
-        pfm[0] = motif[-1]
-    return pfm, motif
+        pfm[0] = TOUCHING_MOTIF[-1]
+    return pfm
 
 
 @exercise("motif_similarity")
-def test_a_motif_touching_either_end_of_a_pfm(student, rng):
+def test_a_motif_touching_either_end_of_a_pfm(student):
     """a motif whose first position meets the pfm's last (or whose last meets its first) is
     found at the last (or the first) shift"""
     for end in ("last", "first"):
-        pfm, motif = _touching(rng, 6, 8, end)
-        got = _motif_similarity(student, pfm, motif)
-        expect_close(got, reference.motif_similarity(pfm, motif), hint=SIMILARITY_HINT,
-                     mistakes=lambda: _similarity_mistakes(pfm, motif))
+        pfm = _touching(end)
+        got = _motif_similarity(student, pfm, TOUCHING_MOTIF)
+        expect_close(got, reference.motif_similarity(pfm, TOUCHING_MOTIF), hint=SIMILARITY_HINT,
+                     mistakes=lambda: _similarity_mistakes(pfm, TOUCHING_MOTIF))

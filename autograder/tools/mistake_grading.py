@@ -79,12 +79,16 @@ def rounds(variants, solutions, self_checks):
     """``variants`` in rounds: each round has at most one variant of an exercise, and no two
     exercises of which one uses the other (so that one variant cannot change another's grade
     or self-check); a variant whose own code uses another exercise is kept apart from that
-    exercise's variants too."""
+    exercise's variants too. The exercises with the most variants left go first, so the rounds
+    are few."""
     depends = _depends(solutions, self_checks)
     pending, batches = list(variants), []
     while pending:
         batch, taken, used = [], set(), set()
+        left = {}  # exercise -> variants still to grade: the exercises with most go first
         for variant in pending:
+            left[variant.exercise] = left.get(variant.exercise, 0) + 1
+        for variant in sorted(pending, key=lambda variant: -left[variant.exercise]):
             uses = depends.get(variant.exercise, set()) | (
                 _uses(variant.code, solutions) - {variant.exercise})
             if variant.exercise in taken | used or uses & taken:
