@@ -157,8 +157,8 @@ def _shape_text(axes, order):
 
 def layouts(expected, *axes, hints=None):
     """``expected`` in another layout: two axes swapped (transposed), reshaped to the swapped
-    shape or reshaped from it (which scrambles the values), flattened, with an extra axis of
-    size 1, or reversed along one axis.
+    shape, reshaped from it or to it and back (which scrambles the values), flattened, with an
+    extra axis of size 1, or reversed along one axis.
 
     axes: (symbol, name) of each dimension, e.g. ("L", "positions"), ("4", "bases").
     """
@@ -177,7 +177,11 @@ def layouts(expected, *axes, hints=None):
                      named(swapped.reshape(expected.shape),
                            f"{names} scrambled by a reshape from {shape}",
                            f"reshape/view does not transpose: use .transpose({first}, {second}) "
-                           "(or .permute) to reorder axes.")]
+                           "(or .permute) to reorder axes."),
+                     named(expected.reshape(swapped.shape).transpose(first, second),
+                           f"{names} scrambled by a reshape to {shape}, then transposed",
+                           f"reshape/view does not transpose: build the result {right} "
+                           "directly, or .transpose the data in its own layout.")]
     if len(axes) > 1:
         suspects.append(named(expected.reshape(-1), "flattened",
                               f"keep the shape {right}."))

@@ -77,6 +77,11 @@ def _scan_mistakes(x, filt, bias):
                     "per position.") for dim in (0, 1)),
             named(expected + (4 * kernel_size - 1) * bias, "the bias added to every product",
                   "add the bias once per position, after summing the window."),
+            named(torch.stack([window.sum(dim=0) for window in (x[i:i + kernel_size] for i in
+                                                                range(len(windows)))])
+                  @ filt.sum(dim=0) + bias, "a matrix product instead of an elementwise one",
+                  "multiply the window and the filter elementwise (x[i:i+K] * filt), then sum: "
+                  "x[i:i+K] @ filt.T pairs every position with every other."),
             named(reference.conv1d_scan(same, filt, bias), "padded to keep the length",
                   "a valid convolution has no padding: L - K + 1 positions."),
             named(reference.conv1d_scan(full, filt, bias), "padded at both ends",

@@ -394,6 +394,9 @@ def _bce_mistakes(p, y):
                   "y goes with log p, and 1 - y with log(1 - p)."),
             named((p - y).pow(2).mean(), "the squared error",
                   "the binary cross-entropy uses logs."),
+            named(nn.functional.binary_cross_entropy(p, y), "the logs clamped at -100, not p",
+                  "nn.BCELoss clamps each log at -100; here clamp p itself to [eps, 1 - eps] "
+                  "with eps = 1e-7, as the notebook says."),
             named(loss / math.log(10), "log10 instead of the natural log",
                   "use the natural log (torch.log), not log10."),
             named(loss / math.log(2), "log2 instead of the natural log",
