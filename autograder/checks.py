@@ -229,6 +229,14 @@ def expect(condition, expected, got, hint, mistake=""):
         raise CheckFailed(expected=expected, got=got, hint=hint, mistake=mistake)
 
 
+def expect_uses(got, again, what, hint, mistake):
+    """A wrong result ``got`` that comes back unchanged (``again``) when ``what`` changes does
+    not use ``what`` ("lr", "the sequences"): fail naming ``mistake``. Ask only after a wrong
+    result, so that right code is never called twice."""
+    expect(not is_close(again, got), f"a result that depends on {what}",
+           f"the same result for another {what}", hint, mistake=mistake)
+
+
 def expect_raises(student, name, args, exception_type, hint, message_contains=(),
                   wrong_type_hint=None, no_error_hint=None):
     """Calling student ``name(*args)`` raises ``exception_type`` whose message names each of

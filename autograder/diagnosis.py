@@ -96,6 +96,8 @@ def _update_kinds(lr, n):
                          "`{one} = {one} - ...` only changes a local name."),
              "without lr": (1.0 / lr, "the update of {p} is not scaled by lr",
                             "multiply the gradient by the learning rate lr."),
+             "lr twice": (lr, "the update of {p} is scaled by lr twice",
+                          "multiply the gradient by lr once."),
              "twice": (2.0, "{p} updated twice", "update once per step.")}
     if n and n > 1:
         kinds["n times"] = (float(n), "the update of {p} is N times too large",
@@ -107,8 +109,8 @@ def _update_kinds(lr, n):
 
 
 def parameter_updates(steps, lr, n=None, hints=None):
-    """Each parameter's update reversed, skipped, without lr, doubled or n times off, alone or
-    together with the others' (every combination but all right).
+    """Each parameter's update reversed, skipped, without lr or with it twice, doubled or n
+    times off, alone or together with the others' (every combination but all right).
 
     steps: {name: (before, after)} each parameter before and after one right update (tensors of
     any shape); lr: the learning rate; n: the number of examples the loss averages (None: no

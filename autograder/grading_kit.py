@@ -149,16 +149,18 @@ def gradient_probe_loader(student, x, y, batch_size):
 TRAINING_STEPS = ("optimizer.zero_grad()", "loss.backward()", "optimizer.step()")
 
 
-def replay_sgd(model, batches, lr, loss_of, order=TRAINING_STEPS, step_each_batch=True):
+def replay_sgd(model, batches, lr, loss_of, order=TRAINING_STEPS, step_each_batch=True,
+               optimizer=torch.optim.SGD):
     """Train the local ``model`` in place with SGD at ``lr``, as a training loop would, right or
     with a typical mistake; returns the batch losses (floats).
 
     batches: (x, y) pairs, one per step (the same full batch ``epochs`` times for full-batch
     training); loss_of(model, x, y): the loss tensor of a batch. Each batch computes its loss,
     then runs the steps of ``order`` (names from ``TRAINING_STEPS``, in any order, some may be
-    missing); step_each_batch=False: the optimizer steps once, after the last batch.
+    missing); step_each_batch=False: the optimizer steps once, after the last batch;
+    optimizer: another torch.optim class than SGD, the mistake of using it.
     """
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    optimizer = optimizer(model.parameters(), lr=lr)
     losses = []
     for x, y in batches:
         loss = loss_of(model, x, y)

@@ -737,7 +737,7 @@ def _effects_by_loop(model, x, restore=True, clear_row=True):
 
 def _mutagenesis_mistakes(model, x):
     """What typical wrong mutagenesis functions return for the local ``model`` and sequence x
-    (a wrong layout also as it looks after the original bases are set to 0)."""
+    (each also as it looks after the original bases' column is set to 0)."""
     expected = reference.mutation_effects(model, x)
     with torch.no_grad():
         original = model.eval()(x.unsqueeze(0))[0]
@@ -749,36 +749,36 @@ def _mutagenesis_mistakes(model, x):
     wrong_layouts = layouts(expected, ("L", "positions"), ("4", "bases"), hints={
         "(4, L) instead of (L, 4)": "One row per position and one column per base: shape "
                                     "(L, 4)."})
-
-    return [named(_effects_by_loop(model, x, restore=False), "the original base not restored",
-                  "each mutant must differ from the ORIGINAL sequence at one position only. "
-                  "Start every mutant from one_hot.clone()."),
-            named(_effects_by_loop(model, x, clear_row=False), "two bases at the mutated position",
-                  "zero the whole row first (mutant[i] = 0), then set the new base "
-                  "(mutant[i, b] = 1)."),
-            named(mutants, "the mutants' probabilities, not their change",
-                  "subtract the probability of the original sequence; the base already there "
-                  "gets 0."),
-            named(-expected, "the sign is reversed",
-                  "p(mutant) - p(original), so a mutation that lowers the probability has a "
-                  "negative effect."),
-            named(expected.abs(), "the sign dropped",
-                  "keep the sign: a mutation can raise or lower the probability."),
-            named(mutants / original, "a ratio of probabilities, not their difference",
-                  "subtract: p(mutant) - p(original)."),
-            named(torch.log(mutants / original), "a log ratio, not the difference",
-                  "subtract the probabilities themselves: p(mutant) - p(original)."),
-            named(logit(mutants) - logit(original), "a change in log-odds, not in probability",
-                  "the model already returns probabilities: subtract them, p(mutant) - "
-                  "p(original), with no logit."),
-            named(torch.sigmoid(mutants) - torch.sigmoid(original), "the sigmoid applied twice",
-                  "the model's output is already a probability: do not apply a sigmoid to it."),
-            named(expected[x == 0].reshape(len(x), 3), "only the three other bases, (L, 3)",
-                  "Keep all four columns, one per base (A C G T); the base already at a "
-                  "position gets 0."),
-            *wrong_layouts,
-            *(suspect._replace(value=suspect.value * (1 - x)) for suspect in wrong_layouts
-              if suspect.value.shape == x.shape)]
+    suspects = [
+        named(_effects_by_loop(model, x, restore=False), "the original base not restored",
+              "each mutant must differ from the ORIGINAL sequence at one position only. "
+              "Start every mutant from one_hot.clone()."),
+        named(_effects_by_loop(model, x, clear_row=False), "two bases at the mutated position",
+              "zero the whole row first (mutant[i] = 0), then set the new base "
+              "(mutant[i, b] = 1)."),
+        named(mutants, "the mutants' probabilities, not their change",
+              "subtract the probability of the original sequence; the base already there "
+              "gets 0."),
+        named(-expected, "the sign is reversed",
+              "p(mutant) - p(original), so a mutation that lowers the probability has a "
+              "negative effect."),
+        named(expected.abs(), "the sign dropped",
+              "keep the sign: a mutation can raise or lower the probability."),
+        named(mutants / original, "a ratio of probabilities, not their difference",
+              "subtract: p(mutant) - p(original)."),
+        named(torch.log(mutants / original), "a log ratio, not the difference",
+              "subtract the probabilities themselves: p(mutant) - p(original)."),
+        named(logit(mutants) - logit(original), "a change in log-odds, not in probability",
+              "the model already returns probabilities: subtract them, p(mutant) - "
+              "p(original), with no logit."),
+        named(torch.sigmoid(mutants) - torch.sigmoid(original), "the sigmoid applied twice",
+              "the model's output is already a probability: do not apply a sigmoid to it."),
+        named(expected[x == 0].reshape(len(x), 3), "only the three other bases, (L, 3)",
+              "Keep all four columns, one per base (A C G T); the base already at a "
+              "position gets 0."),
+        *wrong_layouts]
+    return suspects + [suspect._replace(value=suspect.value * (1 - x)) for suspect in suspects
+                       if suspect.value.shape == x.shape]
 
 
 def _mutation_effects(student, model, x, local):
@@ -941,9 +941,9 @@ def _pfm_mistakes(conv, x, n_windows):
             named(torch.softmax(weights.transpose(1, 2), dim=2), "built from the weights",
                   "a PFM counts the bases of the real DNA windows that activate the filter "
                   "most; the filter's weights are not frequencies."),
-            *(named(_top_windows(flat, windows, count), f"{count} windows, not n_windows",
-                    "average exactly n_windows windows per filter.")
-              for count in (n_windows - 1, n_windows + 1)),
+            *(named(_top_windows(flat, windows, n_windows + change),
+                    f"one window too {word} per filter", "average exactly n_windows windows.")
+              for change, word in ((-1, "few"), (1, "many"))),
             *layouts(expected, ("n_filters", "filters"), ("K", "positions"), ("4", "bases"),
                      hints={"(n_filters, 4, K) instead of (n_filters, K, 4)":
                             "Return (n_filters, K, 4): one row per position of the filter, "

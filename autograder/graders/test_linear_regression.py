@@ -12,8 +12,8 @@ from torch import nn
 
 import solutions.linear_regression as reference
 from autograder.checks import (CheckFailed, describe, exercise, expect, expect_close,
-                               expect_equal, expect_tensor, expect_updated, explain_error,
-                               is_close)
+                               expect_equal, expect_tensor, expect_updated, expect_uses,
+                               explain_error, is_close)
 from autograder.diagnosis import (Suspect, layouts, mean_over, named, off_by_one, orders,
                                   parameter_updates, terms)
 from autograder.grading_kit import TRAINING_STEPS, replay_sgd
@@ -22,6 +22,7 @@ from autograder.student import StudentError
 NO_GRAD_HINT = ("Update the parameters in place inside `with torch.no_grad():` "
                 "(e.g. `w -= lr * w.grad`), so the update itself is not tracked by autograd.")
 NO_GRAD = ("updated w and b outside torch.no_grad()", NO_GRAD_HINT)
+LR_NOT_USED = "the learning rate lr not used"
 
 
 def heights(rng, n):
@@ -45,8 +46,9 @@ def _predict_mistakes(x, w, b):
             Suspect(reference.predict(x, b, w), "w and b swapped",
                     "You swapped w and b: the slope w multiplies x."),
             Suspect(x + b, "x not multiplied by w", "You forgot to multiply x by the slope w."),
-            Suspect(w * (x + b), "b inside the product", "Add b after the product: w * x + b, "
-                                                         "not w * (x + b)."),
+            *(Suspect(w * (x + sign * b), "b inside the product",
+                      "Add b after the product: w * x + b, not w * (x + b).") for sign in (1, -1)),
+            Suspect((w + b) * x, "b multiplied by x", "Add b on its own: w * x + b."),
             *layouts(reference.predict(x, w, b), ("N", "heights"))]
 
 
@@ -112,6 +114,11 @@ def _mse_mistakes(y_pred, y_true):
                         "That is the root mean squared error: do not take the square root."),
                 Suspect(expected / 2, "half the mean squared error",
                         "Do not halve it: the MSE is the mean of the squared errors."),
+                Suspect(expected * 2, "twice the mean squared error",
+                        "Do not double it: the MSE is the mean of the squared errors."),
+                Suspect(expected.reshape(1), "a mean of shape (1,), not a 0-d tensor",
+                        "Average over every axis (.mean() without dim or keepdim): the loss "
+                        "is one number, shape ()."),
                 Suspect(difference.mean(), "the differences not squared",
                         "Square each difference before averaging: (y_pred - y_true) ** 2.")]
     if len(y_pred) > 1:
@@ -474,7 +481,12 @@ def test_training_follows_gradient_descent_from_zero(student, rng):
     """the losses follow gradient descent started from w = b = 0"""
     x, y = _training_problem(rng)
     _, _, expected = reference.train_linear_regression(x, y, 0.05, 25)
-    expect_close(_student_training(student, x, y, 0.05, 25)[2], expected, rtol=1e-3,
+    losses = _student_training(student, x, y, 0.05, 25)[2]
+    if not is_close(losses, expected, rtol=1e-3):
+        expect_uses(losses, _student_training(student, x, y, 0.1, 25)[2], "lr",
+                    "Pass lr on to gradient_descent_step: the losses do not change with it.",
+                    mistake=LR_NOT_USED)
+    expect_close(losses, expected, rtol=1e-3,
                  hint="Start from w = b = 0 and do one gradient_descent_step per epoch on all "
                       "the data.", mistakes=lambda: _loss_curve_mistakes(x, y, 0.05, 25))
 
@@ -542,7 +554,7 @@ def _broadcast_mse(model, x, y):
 
 def _replayed_losses(state, x, y, lr, epochs, **mistake):
     """The per-epoch losses of full-batch SGD from ``state``, right or with a typical mistake
-    (``replay_sgd``'s keywords: loss_of, order)."""
+    (``replay_sgd``'s keywords: loss_of, order, optimizer)."""
     mistake.setdefault("loss_of", _squeezed_mse)
     return replay_sgd(_reference_model(state), [(x, y)] * epochs, lr, **mistake)
 
@@ -564,6 +576,9 @@ def _optimizer_mistakes(state, x, y, lr, epochs):
                 "summed over the examples instead of averaging":
                     "You record a summed loss: use the mean squared error (nn.MSELoss(), "
                     "reduction 'mean'), and lr as given."}),
+            Suspect(replayed(optimizer=torch.optim.Adam), "Adam instead of SGD",
+                    "Train with torch.optim.SGD(model.parameters(), lr=lr), as the notebook "
+                    "says."),
             Suspect(replayed(rate=lr / len(x)), "the learning rate divided by N",
                     "Pass lr to the optimizer as it is: torch.optim.SGD(model.parameters(), "
                     "lr=lr).")]
@@ -589,6 +604,15 @@ def test_optimizer_training_matches_sgd(student, rng, n_features):
            "Return the list of per-epoch losses (loss.item()).")
     expect_equal(len(losses), epochs, hint="Record one loss per epoch (loss.item()).",
                  mistakes=lambda: off_by_one(epochs, "loss"))
+    expect(not any(isinstance(loss, torch.Tensor) and loss.requires_grad for loss in losses),
+           "losses as numbers (loss.item())", describe(losses),
+           "Record loss.item(), a plain number: a stored loss tensor keeps its whole graph.",
+           mistake="stored loss tensors, not loss.item()")
+    if not is_close(losses, expected, rtol=1e-3):
+        model.call("load_state_dict", state)
+        expect_uses(losses, student.call("train_with_optimizer", model, x, y, 2 * lr, epochs),
+                    "lr", "Give lr to the optimizer (torch.optim.SGD(model.parameters(), "
+                          "lr=lr)): the losses do not change with it.", mistake=LR_NOT_USED)
     expect_close(losses, expected, rtol=1e-3, hint="Per epoch: zero_grad, forward, MSE, "
                                                    "backward, step.",
                  mistakes=lambda: _optimizer_mistakes(state, x, y, lr, epochs))

@@ -328,7 +328,8 @@ def mlp_variant(local, x, hidden="relu", output_relu=False, output="sigmoid", fl
     """What an MLP with ``local``'s weights computes when built with a typical mistake
     (flatten="transposed": x flattened as (N, 4, L))."""
     linears = [layer for layer in local.layers if isinstance(layer, nn.Linear)]
-    activation = {"relu": torch.relu, "sigmoid": torch.sigmoid, "none": lambda h: h}[hidden]
+    activation = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
+                  "none": lambda h: h}[hidden]
     h = (x if flatten == "as is" else x.transpose(1, 2)).flatten(start_dim=1)
     with torch.no_grad():
         for layer in linears[:-1]:
@@ -430,8 +431,9 @@ def mlp_mistakes(local, x):
               "layer."),
         named(mlp_variant(local, x, output_relu=True, output="none"),
               "a ReLU after the output layer and no sigmoid", "end with Linear -> sigmoid."),
-        named(mlp_variant(local, x, hidden="sigmoid"), "sigmoid as the hidden activation",
-              "the hidden layers use ReLU, not sigmoid, as their activation."),
+        *(named(mlp_variant(local, x, hidden=other), f"{other} as the hidden activation",
+                f"the hidden layers use ReLU, not {other}, as their activation.")
+          for other in ("sigmoid", "tanh")),
         named(mlp_variant(local, x, flatten="transposed"), "flattened (N, 4, L), not (N, L, 4)",
               "flatten x as it comes, with x.flatten(start_dim=1)."),
     ]
@@ -856,6 +858,8 @@ def best_epoch_mistakes(history):
                   "them."),
             named(accuracy.index(max(accuracy)), "the highest validation accuracy",
                   "stop at the lowest validation loss, not the highest validation accuracy."),
+            named(accuracy.index(min(accuracy)), "the lowest validation accuracy",
+                  "stop at the lowest validation loss."),
             named(history["train_loss"].index(min(history["train_loss"])),
                   "the lowest training loss",
                   "use the validation loss: the training loss keeps falling while the model "

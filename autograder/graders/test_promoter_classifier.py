@@ -47,6 +47,8 @@ CHANNEL_ORDER_HINT = ("The columns must be in the order A, C, G, T (channel orde
 TRANSPOSED_HINT = ("You returned (4, L) instead of (L, 4): one row per position, one column per "
                    "base.")
 LOWERCASE = "lowercase bases not read"
+N_ERRORS = {"'N'": ("N not handled", "N marks a base that sequencing could not read: it is "
+                                     "token 4, and a row of zeros in the one-hot encoding.")}
 LOWERCASE_HINT = ("Lowercase input must work: genome files write repeats in lowercase. Convert "
                   "each base with .upper() before looking it up.")
 FLATTEN_HINT = ("After x.flatten(start_dim=1) each sequence is seq_len * 4 numbers: use "
@@ -78,15 +80,21 @@ def mixed_case(rng, seq):
     return "".join(base.lower() if low else base for base, low in zip(seq, lower.tolist()))
 
 
-def _call_or_fail(student, name, *args, expected, hint, mistake):
-    """The student's ``name(*args)``; an exception there fails the check naming ``mistake``."""
+def _call_or_fail(student, name, seq, *, expected, hint):
+    """The student's ``name(seq)`` on a mixed-case ``seq``; an exception there fails the check,
+    naming lowercase input as the mistake when the uppercase sequence goes through."""
     try:
-        return student.call(name, *args)
+        return call_explained(student.call, name, seq, hints=N_ERRORS)
     except StudentError as error:
         if error.kind != "exception":
             raise
+        upper_case_works = True
+        try:
+            student.call(name, seq.upper())
+        except StudentError:
+            upper_case_works = False
         raise CheckFailed(expected=expected, got=error.message, hint=hint,
-                          mistake=mistake) from None
+                          mistake=LOWERCASE if upper_case_works else "") from None
 
 
 # -- tokenize -----------------------------------------------------------------------------------
@@ -115,7 +123,7 @@ def _token_mistakes(seq):
 def test_tokenize_matches_the_token_table(student, rng, length):
     """tokenize numbers A, C, G, T, N as 0, 1, 2, 3, 4"""
     seq = all_bases_dna(rng, length)
-    got = student.call("tokenize", seq)
+    got = call_explained(student.call, "tokenize", seq, hints=N_ERRORS)
     expect_close(got, reference.tokenize(seq), hint=TOKENS_HINT,
                  mistakes=lambda: _token_mistakes(seq))
 
@@ -124,7 +132,7 @@ def test_tokenize_matches_the_token_table(student, rng, length):
 def test_tokenize_returns_int64(student, rng):
     """tokenize returns the tokens as a LongTensor (int64) of shape (L,)"""
     seq = random_dna(rng, 20, "ACGTN")
-    got = student.call("tokenize", seq)
+    got = call_explained(student.call, "tokenize", seq, hints=N_ERRORS)
     expect_close(got, reference.tokenize(seq), hint=TOKENS_HINT,
                  mistakes=lambda: _token_mistakes(seq))
     expect_tensor(got, shape=(20,), dtype=torch.long,
@@ -136,7 +144,7 @@ def test_tokenize_is_case_insensitive(student, rng):
     """lowercase and mixed-case sequences give the same tokens as uppercase"""
     seq = mixed_case(rng, all_bases_dna(rng, 40))
     got = _call_or_fail(student, "tokenize", seq, expected="the tokens of the uppercase sequence",
-                        hint=LOWERCASE_HINT, mistake=LOWERCASE)
+                        hint=LOWERCASE_HINT)
     tokens = reference.tokenize(seq)
     expect_close(got, tokens, hint=LOWERCASE_HINT,
                  mistakes=[Suspect(torch.tensor([token if base.isupper() else 4 for token, base
@@ -196,7 +204,7 @@ def test_one_hot_matches_the_encoding(student, rng, length):
         explain_error(error, {"num_classes": ("one_hot with 4 classes: N fails",
                                               "N (token 4) must become a row of zeros: one-hot "
                                               "encode with 5 classes, then drop the last "
-                                              "column.")})
+                                              "column."), **N_ERRORS})
     expect_close(got, reference.one_hot(seq), hint="Row i is the one-hot vector of base i: a 1 "
                  "in the column of its base (A, C, G, T), zeros elsewhere.",
                  mistakes=lambda: _one_hot_mistakes(seq))
@@ -219,7 +227,7 @@ def test_one_hot_is_case_insensitive(student, rng):
     seq = mixed_case(rng, all_bases_dna(rng, 30))
     got = _call_or_fail(student, "one_hot", seq,
                         expected="the one-hot encoding of the uppercase sequence",
-                        hint=LOWERCASE_HINT, mistake=LOWERCASE)
+                        hint=LOWERCASE_HINT)
     expected = reference.one_hot(seq)
     lowercase = torch.tensor([base.islower() for base in seq]).unsqueeze(1)
     expect_close(got, expected, hint=LOWERCASE_HINT,
@@ -1042,10 +1050,11 @@ def _accuracy_mistakes(layers, state, x, y, batch_size):
                              "accuracies overweights the smaller last batch."}),
             named(float(y.mean()), "thresholded at 0, not 0.5",
                   "threshold the probabilities at 0.5 (p > 0.5), not at 0."),
-            named(float(1 - right.mean()), "the error rate, not the accuracy",
-                  "count the predictions that equal the label (predict 1 where p > 0.5)."),
-            named(float(((p < 0.5).float() == y).float().mean()), "the predictions inverted",
-                  "predict 1 (promoter) where p > 0.5.")]
+            *(named(value, "the error rate (or inverted predictions), not the accuracy",
+                    "count the predictions that equal the label, predicting 1 (promoter) where "
+                    "p > 0.5.")
+              for value in (float(1 - right.mean()), float(((p < 0.5).float() == y).float()
+                                                           .mean())))]
 
 
 def _counted_model(student, layers, state):
