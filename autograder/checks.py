@@ -155,17 +155,21 @@ def is_close(got, expected, rtol=1e-4, atol=1e-5):
     return bool(torch.allclose(got_tensor, expected_tensor, rtol=rtol, atol=atol, equal_nan=False))
 
 
-def expect_close(got, expected, hint, rtol=1e-4, atol=1e-5, mistakes=()):
+def expect_close(got, expected, hint, rtol=1e-4, atol=1e-5, mistakes=(), otherwise=None):
     """``got`` equals ``expected`` within tolerance, in shape and values.
 
     mistakes: ``Suspect`` values (value, mistake, hint), or such triples: what typical wrong
     implementations return on the same input; or a function that returns them, called only when
     ``got`` is wrong (so right code never pays for replaying wrong ones). When ``got`` differs
     from ``expected``, the suspects it matches name the mistake (see ``diagnosis``).
+    otherwise: a behaviour check run when no suspect explains a wrong ``got`` (it may call
+    student code again, e.g. ``expect_uses``), before the general hint.
     """
     if is_close(got, expected, rtol, atol):
         return
     _raise_diagnosed(got, expected, mistakes, lambda a, b: is_close(a, b, rtol, atol))
+    if otherwise is not None:
+        otherwise()
     got_tensor = as_tensor(got)
     expected_shape = tuple(as_tensor(expected).shape)
     if tuple(got_tensor.shape) != expected_shape:
