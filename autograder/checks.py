@@ -3,7 +3,8 @@
 A grader check is a pytest test marked with ``@exercise("name")``. It calls the student's code
 through ``student`` (plain data in and out), computes the expected value with ``solutions``,
 and compares with the ``expect_*`` functions below. A failed comparison raises ``CheckFailed``,
-which becomes a ``CheckResult`` with the hint that fits the mistake best.
+which becomes a ``CheckResult`` with the hint that fits the mistake best: the typical mistakes
+a comparison knows are ``Suspect`` values, declared with the families of ``diagnosis.py``.
 """
 import math
 
@@ -12,6 +13,7 @@ import pytest
 import torch
 from dlbio_student.report import Curves
 
+from .diagnosis import Suspect
 from .student import Handle, StudentError
 
 MOST_POINTS_DRAWN = 1000  # a longer curve from student code is cut to its first 1000 values
@@ -81,21 +83,31 @@ def as_tensor(value, what="your result"):
         return torch.as_tensor(np.asarray(value, dtype=np.float64))
     except (TypeError, ValueError):
         raise CheckFailed(expected="numbers (a tensor, a float or a list of floats)",
-                          got=describe(value), hint=f"{what} should be numeric.") from None
+                          got=describe(value), hint=f"{what} should be numeric.",
+                          mistake=f"returned a {type(value).__name__}, not numbers") from None
 
 
-def expect_tensor(got, shape=None, dtype=None, hint=""):
-    """A torch tensor, with ``shape`` (a tuple) and ``dtype`` (a torch.dtype) when given."""
+def expect_tensor(got, shape=None, dtype=None, hint="", mistake=""):
+    """A torch tensor, with ``shape`` (a tuple) and ``dtype`` (a torch.dtype) when given;
+    mistake: what a wrong shape means, when the caller knows it."""
     if not isinstance(got, torch.Tensor):
         raise CheckFailed(expected=f"a torch tensor{f' of shape {shape}' if shape else ''}",
                           got=describe(got),
-                          hint=hint or "Return a torch tensor (build it with torch operations).")
+                          hint=hint or "Return a torch tensor (build it with torch operations).",
+                          mistake=f"returned a {type(got).__name__}, not a tensor")
     if shape is not None and tuple(got.shape) != tuple(shape):
         raise CheckFailed(expected=f"a tensor of shape {tuple(shape)}", got=describe(got),
-                          hint=hint or "Check which dimensions your result should have.")
+                          hint=hint or "Check which dimensions your result should have.",
+                          mistake=mistake)
     if dtype is not None and got.dtype != dtype:
-        raise CheckFailed(expected=f"dtype {str(dtype).replace('torch.', '')}", got=describe(got),
-                          hint=hint or f"Convert with .to({dtype}).")
+        raise CheckFailed(expected=f"dtype {_dtype_name(dtype)}", got=describe(got),
+                          hint=hint or f"Convert with .to({dtype}).",
+                          mistake=f"dtype {_dtype_name(got.dtype)} instead of "
+                                  f"{_dtype_name(dtype)}")
+
+
+def _dtype_name(dtype):
+    return str(dtype).replace("torch.", "")
 
 
 def expect_one_per_sequence(got, n):
@@ -105,12 +117,34 @@ def expect_one_per_sequence(got, n):
         raise CheckFailed(expected=f"a tensor of shape ({n},)", got=describe(got),
                           hint="Your output is (N, 1): squeeze the last dimension (.squeeze(1)) "
                                "to return one probability per sequence, shape (N,), like the "
-                               "labels y.")
+                               "labels y.", mistake="output of shape (N, 1), not (N,)")
     if n == 1 and isinstance(got, torch.Tensor) and got.dim() == 0:
         raise CheckFailed(expected="a tensor of shape (1,)", got=describe(got),
                           hint=".squeeze() without a dimension also removes the batch dimension "
-                               "when N = 1: squeeze only the last one (.squeeze(1)).")
+                               "when N = 1: squeeze only the last one (.squeeze(1)).",
+                          mistake="squeeze() dropped the batch dimension of one sequence")
     expect_tensor(got, shape=(n,), hint="Return one probability per sequence, shape (N,).")
+
+
+def expect_updated(got, expected, before, hint, rtol=1e-4, atol=1e-5):
+    """Every parameter that training should change did change: ``got``, ``expected`` and
+    ``before`` are {name: tensor}, the student's parameters after training, the reference's,
+    and both before it. Fails naming the parameters that stayed as they were (e.g. "bias not
+    trained": the optimizer never got it); whether the changed ones are right is for
+    ``expect_close``. hint: what to check when none changed."""
+    stale = [name for name in expected if is_close(got.get(name), before[name], rtol, atol)
+             and not is_close(expected[name], before[name], rtol, atol)]
+    if not stale:
+        return
+    changed = [name for name in expected if name not in stale]
+    if not changed:
+        raise CheckFailed(expected="trained parameters", got="no parameter changed", hint=hint,
+                          mistake="no parameter trained")
+    raise CheckFailed(expected="every parameter trained",
+                      got=f"{' and '.join(stale)} unchanged ({' and '.join(changed)} changed)",
+                      hint=f"{' and '.join(stale)} did not change: give the optimizer every "
+                           "parameter of the model (model.parameters()).",
+                      mistake=f"{' and '.join(stale)} not trained")
 
 
 def is_close(got, expected, rtol=1e-4, atol=1e-5):
@@ -124,18 +158,21 @@ def is_close(got, expected, rtol=1e-4, atol=1e-5):
     return bool(torch.allclose(got_tensor, expected_tensor, rtol=rtol, atol=atol, equal_nan=False))
 
 
-def expect_close(got, expected, hint, rtol=1e-4, atol=1e-5, mistakes=()):
+def expect_close(got, expected, hint, rtol=1e-4, atol=1e-5, mistakes=(), otherwise=None):
     """``got`` equals ``expected`` within tolerance, in shape and values.
 
-    mistakes: pairs ``(value, hint)``: what a typical wrong implementation would return on the
-    same input, and the hint that names that mistake. The first one that matches ``got`` wins.
+    mistakes: ``Suspect`` values (value, mistake, hint), or such triples: what typical wrong
+    implementations return on the same input; or a function that returns them, called only when
+    ``got`` is wrong (so right code never pays for replaying wrong ones). When ``got`` differs
+    from ``expected``, the suspects it matches name the mistake (see ``diagnosis``).
+    otherwise: a behaviour check run when no suspect explains a wrong ``got`` (it may call
+    student code again, e.g. ``expect_uses``), before the general hint.
     """
     if is_close(got, expected, rtol, atol):
         return
-    for mistaken_value, mistake_hint in mistakes:
-        if is_close(got, mistaken_value, rtol, atol):
-            raise CheckFailed(expected=describe(expected), got=describe(got), hint=mistake_hint,
-                              mistake=mistake_hint)
+    _raise_diagnosed(got, expected, mistakes, lambda a, b: is_close(a, b, rtol, atol))
+    if otherwise is not None:
+        otherwise()
     got_tensor = as_tensor(got)
     expected_shape = tuple(as_tensor(expected).shape)
     if tuple(got_tensor.shape) != expected_shape:
@@ -151,10 +188,7 @@ def expect_equal(got, expected, hint, mistakes=()):
     """Exact equality for ints, strings, tuples (``mistakes`` as in ``expect_close``)."""
     if _equal(got, expected):
         return
-    for mistaken_value, mistake_hint in mistakes:
-        if _equal(got, mistaken_value):
-            raise CheckFailed(expected=describe(expected), got=describe(got), hint=mistake_hint,
-                              mistake=mistake_hint)
+    _raise_diagnosed(got, expected, mistakes, _equal)
     raise CheckFailed(expected=describe(expected), got=describe(got), hint=hint)
 
 
@@ -168,10 +202,46 @@ def _equal(got, expected):
         _is_number(got) and _is_number(expected) and got == expected)
 
 
-def expect(condition, expected, got, hint):
-    """A behaviour check judged on the trusted side: ``condition`` must hold."""
+MOST_NAMED = 3  # mistakes named at once: more than that says little
+
+
+def diagnose(got, expected, mistakes, same):
+    """The suspects among ``mistakes`` (or that it returns, when a function) that explain
+    ``got``: ``same(got, value)`` holds and the value is not the expected one (a mistake that
+    changes nothing on these inputs says nothing), one per mistake, in the order declared."""
+    found = {}
+    for suspect in map(lambda item: Suspect(*item), mistakes() if callable(mistakes) else mistakes):
+        if (suspect.mistake not in found and same(got, suspect.value)
+                and not same(expected, suspect.value)):
+            found[suspect.mistake] = suspect
+    return list(found.values())[:MOST_NAMED]
+
+
+def _raise_diagnosed(got, expected, mistakes, same):
+    """CheckFailed naming the mistakes that explain ``got``, each of them when several do."""
+    found = diagnose(got, expected, mistakes, same)
+    if not found:
+        return
+    hint = found[0].hint if len(found) == 1 else (
+        f"{len(found)} mistakes give this result: "
+        + " Or: ".join(suspect.hint for suspect in found))
+    raise CheckFailed(expected=describe(expected), got=describe(got), hint=hint,
+                      mistake=" or ".join(suspect.mistake for suspect in found))
+
+
+def expect(condition, expected, got, hint, mistake=""):
+    """A behaviour check judged on the trusted side: ``condition`` must hold; mistake: what it
+    means when it does not, if that names a typical mistake."""
     if not condition:
-        raise CheckFailed(expected=expected, got=got, hint=hint)
+        raise CheckFailed(expected=expected, got=got, hint=hint, mistake=mistake)
+
+
+def expect_uses(got, again, what, hint, mistake):
+    """A wrong result ``got`` that comes back unchanged (``again``) when ``what`` changes does
+    not use ``what`` ("lr", "the sequences"): fail naming ``mistake``. Ask only after a wrong
+    result, so that right code is never called twice."""
+    expect(not is_close(again, got), f"a result that depends on {what}",
+           f"the same result for another {what}", hint, mistake=mistake)
 
 
 def expect_raises(student, name, args, exception_type, hint, message_contains=(),
@@ -189,21 +259,25 @@ def expect_raises(student, name, args, exception_type, hint, message_contains=()
         if error.exception_type != exception_type:
             raise CheckFailed(expected=f"a {exception_type}", got=error.message,
                               hint=(wrong_type_hint or hint).replace(
-                                  "{raised}", error.exception_type)) from None
+                                  "{raised}", error.exception_type),
+                              mistake=f"raised {error.exception_type}, not {exception_type}"
+                              ) from None
         missing = [text for text in message_contains if str(text) not in error.message]
         if missing:
             raise CheckFailed(expected=f"a {exception_type} whose message mentions "
                                        f"{', '.join(map(str, message_contains))}",
-                              got=error.message, hint=hint) from None
+                              got=error.message, hint=hint,
+                              mistake="the error message leaves out what went wrong") from None
         return error.message.split(": ", 1)[-1]
     raise CheckFailed(expected=f"a {exception_type}", got=f"no error; returned {describe(result)}",
-                      hint=no_error_hint or hint)
+                      hint=no_error_hint or hint, mistake=f"no {exception_type} raised")
 
 
 def call_explained(function, *args, hints, **kwargs):
     """``function(*args, **kwargs)``, a call into student code (``student.call``,
     ``student.call_keep``, a model's Handle); an exception whose message contains a phrase of
-    ``hints`` ({phrase: hint}) fails the check with that hint, as ``explain_error`` does."""
+    ``hints`` ({phrase: (mistake, hint)}) fails the check naming that mistake, as
+    ``explain_error`` does."""
     try:
         return function(*args, **kwargs)
     except StudentError as error:
@@ -211,11 +285,13 @@ def call_explained(function, *args, hints, **kwargs):
 
 
 def explain_error(error, hints):
-    """Turn a StudentError whose message contains a known phrase into a CheckFailed with the
-    hint for it (``hints``: {phrase: hint}); other errors are raised unchanged."""
-    for phrase, hint in hints.items():
+    """Turn a StudentError whose message contains a known phrase into a CheckFailed that names
+    the mistake behind it (``hints``: {phrase: (mistake, hint)}); other errors are raised
+    unchanged."""
+    for phrase, (mistake, hint) in hints.items():
         if error.kind == "exception" and phrase in error.message:
-            raise CheckFailed(expected="no error", got=error.message, hint=hint) from None
+            raise CheckFailed(expected="no error", got=error.message, hint=hint,
+                              mistake=mistake) from None
     raise error
 
 

@@ -142,3 +142,36 @@ def gradient_probe_loader(student, x, y, batch_size):
     batches = [student.make("builtins.slice", start, start + batch_size)
                for start in range(0, len(x), batch_size)]
     return student.make("torch.utils.data.DataLoader", dataset, batch_size=None, sampler=batches)
+
+
+# -- training -------------------------------------------------------------------------------------
+
+TRAINING_STEPS = ("optimizer.zero_grad()", "loss.backward()", "optimizer.step()")
+
+
+def replay_sgd(model, batches, lr, loss_of, order=TRAINING_STEPS, step_each_batch=True,
+               optimizer=torch.optim.SGD):
+    """Train the local ``model`` in place with SGD at ``lr``, as a training loop would, right or
+    with a typical mistake; returns the batch losses (floats).
+
+    batches: (x, y) pairs, one per step (the same full batch ``epochs`` times for full-batch
+    training); loss_of(model, x, y): the loss tensor of a batch. Each batch computes its loss,
+    then runs the steps of ``order`` (names from ``TRAINING_STEPS``, in any order, some may be
+    missing); step_each_batch=False: the optimizer steps once, after the last batch;
+    optimizer: another torch.optim class than SGD, the mistake of using it.
+    """
+    optimizer = optimizer(model.parameters(), lr=lr)
+    losses = []
+    for x, y in batches:
+        loss = loss_of(model, x, y)
+        for step in order:
+            if step == "optimizer.zero_grad()":
+                optimizer.zero_grad()
+            elif step == "loss.backward()":
+                loss.backward()
+            elif step_each_batch:
+                optimizer.step()
+        losses.append(loss.item())
+    if not step_each_batch:
+        optimizer.step()
+    return losses

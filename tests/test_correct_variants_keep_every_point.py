@@ -1,8 +1,10 @@
 """Right code in any style the student-facing text allows keeps every point: each correct
-alternative in ``tests/correct_variants`` earns full marks through the real grading path.
+alternative in ``tests/correct_variants`` earns full marks through the real grading path, and
+passes the visible self-check of its exercise (which validate runs), in a real kernel.
 
-One kernel per assignment runs the reference notebook and grades every variant of it in turn
-(``mistake_session.grade_mistakes``), so each test below only looks up its variant's result.
+One kernel per assignment runs the reference notebook and grades every variant of it, with its
+self-check (``autograder.tools.mistake_grading.grade_variants``), so each test below only
+looks up its variant's result.
 They are graded under the limits shipped for the assignment (``fitted_limits``), so a correct
 style that is slower than the reference, loops instead of tensor operations say, must still fit.
 """
@@ -12,10 +14,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.tools.example_class import exercise_of
 from autograder.fitted_limits import limits_for
+from autograder.tools.example_class import exercise_of
+from autograder.tools.mistake_grading import grade_variants
 from correct_variants import variants_of
-from mistake_session import grade_mistakes
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = ["01_linear_regression", "02_promoter_classifier", "03_mlp", "04_cnn"]
@@ -27,10 +29,10 @@ def source_of(assignment):
 
 @cache
 def graded(assignment):
-    """{variant: (ExerciseReport, feedback text)} for every variant of ``assignment``."""
-    _, results = grade_mistakes(source_of(assignment), variants_of(assignment), assignment,
-                                limits_for(assignment))
-    return {variant: (report, feedback) for variant, report, feedback in results}
+    """{variant: Graded} for every variant of ``assignment``, its self-check run too."""
+    _, results = grade_variants(source_of(assignment), variants_of(assignment), assignment,
+                                limits_for(assignment), self_checks=True)
+    return {result.variant: result for result in results}
 
 
 def cases():
@@ -42,10 +44,18 @@ def cases():
 
 @pytest.mark.parametrize("assignment, variant", list(cases()))
 def test_correct_variant_earns_full_marks(assignment, variant):
-    report, feedback = graded(assignment)[variant]
-    assert report.fraction >= 1.0, (
+    result = graded(assignment)[variant]
+    assert result.report.fraction >= 1.0, (
         f"{variant.exercise} written as '{variant.what}' is correct by the notebook's text but "
-        f"scored {report.fraction:.2f}:\n{feedback}")
+        f"scored {result.report.fraction:.2f}:\n{result.feedback}")
+
+
+@pytest.mark.parametrize("assignment, variant", list(cases()))
+def test_correct_variant_passes_its_self_check(assignment, variant):
+    stopped = graded(assignment)[variant].self_check
+    assert stopped == "", (
+        f"{variant.exercise} written as '{variant.what}' is correct by the notebook's text, but "
+        f"its visible self-check stops it (validate would say it is not done): {stopped}")
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -1,12 +1,16 @@
 """Every typical mistake written as changes to the reference solution cell still applies to
 it: each changed text is found exactly once, and the result differs from the reference (a
 mistake that no longer applies would silently grade the reference, or nothing)."""
+from pathlib import Path
+
 import nbformat
 import pytest
 
-from autograder.tools.example_class import exercise_of, mistakes_of, solution_code
 from autograder.mistakes import Mistake
-from mistake_session import CATALOGUED
+from autograder.tools.example_class import exercise_of, mistakes_of, solution_code
+from autograder.tools.mistake_grading import catalogued_notebooks
+
+CATALOGUED = catalogued_notebooks(Path(__file__).resolve().parents[1])
 
 
 @pytest.mark.parametrize("source_path", CATALOGUED, ids=lambda path: path.parent.name)

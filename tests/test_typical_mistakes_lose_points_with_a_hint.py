@@ -2,50 +2,64 @@
 a placeholder that does no work (returns its input, returns 0, an empty class) earns nothing.
 
 One kernel per assignment runs the reference notebook, which must score full marks, then grades
-each mistake in turn (see ``mistake_session``). The issue asks
-for at least three realistic wrong implementations of every exercise.
+the mistakes in rounds (``autograder.tools.mistake_grading``). Each mistake's feedback must
+contain its phrase, and a failed check must name the mistake it recognised
+(``CheckResult.mistake``), which is what a class report counts. Every exercise has at least
+five typical mistakes.
 """
 from collections import Counter
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder.tools.example_class import exercise_of, mistakes_of
-from mistake_session import CATALOGUED, grade_mistakes, reference_notebook
+from autograder.tools.mistake_grading import (catalogued_notebooks, grade_variants,
+                                              reference_notebook)
 from placeholders import placeholders
+
+CATALOGUED = catalogued_notebooks(Path(__file__).resolve().parents[1])
+MISTAKES_PER_EXERCISE = 5
+
+
+def _catalogue(source_path):
+    source = nbformat.read(source_path, as_version=4)
+    return source, mistakes_of(source_path.parent.name, source)
 
 
 @pytest.mark.parametrize("source_path", CATALOGUED, ids=lambda path: path.parent.name)
 def test_every_mistake_is_caught_with_its_hint(source_path):
-    source = nbformat.read(source_path, as_version=4)
-    catalogue = mistakes_of(source_path.parent.name, source)
+    source, catalogue = _catalogue(source_path)
     mistakes = [mistake for exercise_mistakes in catalogue.values()
                 for mistake in exercise_mistakes]
     stand_ins = [placeholder for exercise, code in reference_notebook(source)[1].items()
                  for placeholder in placeholders(exercise, code)]
-    baseline, results = grade_mistakes(source, mistakes + stand_ins, source_path.parent.name)
+    baseline, results = grade_variants(source, mistakes + stand_ins, source_path.parent.name)
     assert {name: report.fraction for name, report in baseline.items()
             if report.fraction < 1.0} == {}, "the reference itself loses points"
     escaped = []
-    for mistake, exercise, feedback in results:
-        if mistake in stand_ins:
-            if exercise.fraction > 0:
-                escaped.append(f"{mistake.exercise} / {mistake.what}: earned points for "
-                               f"{[check.check for check in exercise.checks if check.passed]}")
-        elif exercise.fraction >= 1.0:
+    for graded in results[len(mistakes):]:
+        if graded.report.fraction > 0:
+            escaped.append(f"{graded.variant.exercise} / {graded.variant.what}: earned points "
+                           f"for {[c.check for c in graded.report.checks if c.passed]}")
+    for graded in results[:len(mistakes)]:
+        mistake, report, feedback = graded.variant, graded.report, graded.feedback
+        if report.fraction >= 1.0:
             escaped.append(f"{mistake.exercise} / {mistake.what}: full marks")
         elif mistake.hint.lower() not in feedback.lower():
             escaped.append(f"{mistake.exercise} / {mistake.what}: lost points but the feedback "
                            f"does not say {mistake.hint!r}:\n{feedback}")
+        elif not any(check.mistake for check in report.checks if not check.passed):
+            escaped.append(f"{mistake.exercise} / {mistake.what}: no failed check names the "
+                           f"mistake it recognised (CheckResult.mistake):\n{feedback}")
     assert not escaped, "\n\n".join(escaped)
 
 
 @pytest.mark.parametrize("source_path", CATALOGUED, ids=lambda path: path.parent.name)
-def test_every_exercise_has_three_typical_mistakes(source_path):
-    source = nbformat.read(source_path, as_version=4)
+def test_every_exercise_has_five_typical_mistakes(source_path):
+    source, catalogue = _catalogue(source_path)
     exercises = [exercise_of(cell) for cell in source.cells if exercise_of(cell)]
-    counts = Counter(mistake.exercise for mistakes in
-                     mistakes_of(source_path.parent.name, source).values()
-                     for mistake in mistakes)
-    assert {exercise: counts[exercise] for exercise in exercises if counts[exercise] < 3} == {}
+    counts = Counter(mistake.exercise for mistakes in catalogue.values() for mistake in mistakes)
+    assert {exercise: counts[exercise] for exercise in exercises
+            if counts[exercise] < MISTAKES_PER_EXERCISE} == {}
     assert set(counts) <= set(exercises), "a mistake names an exercise the notebook lacks"

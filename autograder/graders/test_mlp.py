@@ -20,7 +20,8 @@ from torch import nn
 import solutions.mlp as reference
 from autograder.checks import (CheckFailed, call_explained, describe, exercise, expect,
                                expect_close, expect_equal, expect_one_per_sequence, expect_tensor,
-                               explain_error, is_close, show_curves)
+                               expect_updated, explain_error, is_close, show_curves)
+from autograder.diagnosis import Suspect, across, batches, named, off_by_one
 from autograder.grading_kit import (gradient_probe_loader, loader, pair_by_shape,
                                     random_one_hot, randomize, restored, twin)
 from autograder.student import StudentError
@@ -35,7 +36,8 @@ def maybe(compute):
 
 
 def known(mistakes):
-    return [(value, hint) for value, hint in mistakes if value is not None]
+    """The suspects of ``mistakes`` whose wrong code ran (``maybe`` gave a value)."""
+    return [suspect for suspect in mistakes if suspect.value is not None]
 
 
 # -- relu ----------------------------------------------------------------------------------------
@@ -44,6 +46,23 @@ RELU_HINT = ("ReLU keeps positive values and sets negative ones to 0, elementwis
              "shape of x.")
 IN_PLACE_HINT = ("You changed x in place (e.g. `x[x < 0] = 0` or `x.clamp_(...)`): build a new "
                  "tensor instead, such as torch.where(x > 0, x, torch.zeros_like(x)).")
+IN_PLACE = "changed x in place"
+
+
+def relu_mistakes(x):
+    """What typical wrong ReLUs return for x."""
+    return [named(x, "x returned unchanged", "negative values must become 0."),
+            named(x.abs(), "the absolute value", "negative values become 0, they do not flip "
+                                                 "sign."),
+            named(x.clamp(max=0), "the negative part kept",
+                  "ReLU is max(0, x), not min(0, x): keep the positive part."),
+            named((x > 0).to(x.dtype), "the step function",
+                  "return x itself where it is positive, not 1."),
+            named(torch.where(x > 0, x, 0.01 * x), "a leaky ReLU",
+                  "negative values become exactly 0."),
+            named(x.neg().clamp(min=0), "the sign flipped inside: max(0, -x)",
+                  "ReLU is max(0, x)."),
+            named(-x.clamp(min=0), "the sign of the result flipped", "ReLU is max(0, x).")]
 
 
 @exercise("relu")
@@ -53,16 +72,7 @@ def test_relu_is_max_of_0_and_x(student, rng, shape):
     x = 3 * torch.randn(shape, generator=rng)
     got = student.call("relu", x)
     expect_tensor(got, hint="Return a torch tensor, e.g. torch.where(x > 0, x, 0 * x).")
-    expect_close(got, reference.relu(x), hint=RELU_HINT,
-                 mistakes=[(x, "You returned x unchanged: negative values must become 0."),
-                           (x.abs(), "That is the absolute value: negative values become 0, "
-                                     "they do not flip sign."),
-                           (x.clamp(max=0), "You kept the negative part: ReLU is max(0, x), "
-                                            "not min(0, x)."),
-                           ((x > 0).float(), "You returned the step function (1 where x > 0): "
-                                             "return x itself where it is positive."),
-                           (torch.where(x > 0, x, 0.01 * x), "That is a leaky ReLU: negative "
-                                                             "values become exactly 0.")])
+    expect_close(got, reference.relu(x), hint=RELU_HINT, mistakes=lambda: relu_mistakes(x))
 
 
 @exercise("relu")
@@ -71,8 +81,9 @@ def test_relu_keeps_shape_and_dtype(student, rng):
     x = torch.randn(2, 3, 4, generator=rng, dtype=torch.float64)
     got = student.call("relu", x)
     expect_tensor(got, shape=(2, 3, 4), hint="Work elementwise (torch.where, clamp, maximum) so "
-                                             "the result has the shape of x; do not flatten.")
-    expect_close(got, reference.relu(x), hint=RELU_HINT)
+                                             "the result has the shape of x; do not flatten.",
+                  mistake="the shape of x not kept")
+    expect_close(got, reference.relu(x), hint=RELU_HINT, mistakes=lambda: relu_mistakes(x))
     expect_tensor(got, dtype=torch.float64, hint="Keep the dtype of x: build the zeros with "
                                                  "torch.zeros_like(x), not a new float32 tensor.")
 
@@ -83,8 +94,10 @@ def test_relu_leaves_x_unchanged(student, rng):
     x = torch.randn(20, generator=rng)
     kept = student.put(x.clone())
     got = student.call("relu", kept)
-    expect_close(got, reference.relu(x), hint=RELU_HINT)
-    expect_close(kept.value(), x, hint=IN_PLACE_HINT)
+    expect_close(got, reference.relu(x), hint=RELU_HINT, mistakes=lambda: relu_mistakes(x))
+    expect_close(kept.value(), x, hint=IN_PLACE_HINT,
+                 mistakes=[Suspect(value, IN_PLACE, IN_PLACE_HINT)
+                           for value in (reference.relu(x), x.clamp(max=0))])
 
 
 @exercise("relu")
@@ -94,12 +107,13 @@ def test_relu_keeps_the_graph(student, rng):
     try:
         result = student.call_keep("relu", x)
     except StudentError as error:
-        explain_error(error, {"in-place operation": IN_PLACE_HINT})
-    expect_close(result.value(), reference.relu(x), hint=RELU_HINT)
+        explain_error(error, {"in-place operation": (IN_PLACE, IN_PLACE_HINT)})
+    expect_close(result.value(), reference.relu(x), hint=RELU_HINT,
+                 mistakes=lambda: relu_mistakes(x.detach()))
     expect(result.attr("grad_fn") is not None, "a result with a grad_fn",
            describe(result.value()) + " without grad_fn",
            "Use tensor operations only (no .tolist(), numpy or .detach()), so a network built "
-           "with your relu can still learn.")
+           "with your relu can still learn.", mistake="the result detached from the graph")
 
 
 # -- collapse_linear_stack -----------------------------------------------------------------------
@@ -128,32 +142,42 @@ def _fold(layers, combine):
     return weight.detach(), bias.detach()
 
 
+ORDER_HINT = ("Multiply in the order the layers are applied: the later layer's weight goes on "
+              "the left (W = W2 @ W1), because y = W2 (W1 x + b1) + b2.")
+
+
 def collapse_mistakes(layers):
-    """[((W, b), hint)]: what typical wrong implementations return for ``layers``."""
-    order = "Multiply in the order the layers are applied: the later layer's weight goes on " \
-            "the left (W = W2 @ W1), because y = W2 (W1 x + b1) + b2."
+    """Suspects whose value is the (W, b) a typical wrong implementation returns for
+    ``layers``."""
+    def folded(combine, first_layers=layers):
+        return maybe(lambda: _fold(first_layers, combine))
+
     return known([
-        (maybe(lambda: _fold(layers, lambda w, b, layer: (w @ layer.weight, layer.weight @ b
-                                                          + _bias(layer)))), order),
-        (maybe(lambda: _fold(layers, lambda w, b, layer: (w @ layer.weight, b @ layer.weight
-                                                          + _bias(layer)))), order),
-        (maybe(lambda: _fold(layers, lambda w, b, layer: (layer.weight @ w, b + _bias(layer)))),
-         "The first layer's bias also passes through the second layer's weights: "
-         "b = W2 @ b1 + b2, not b1 + b2."),
-        (maybe(lambda: _fold(layers, lambda w, b, layer: (layer.weight @ w, _bias(layer)))),
-         "The earlier biases pass through the later layers: b = W2 @ b1 + b2, not only the "
-         "last bias."),
-        (maybe(lambda: _fold(layers, lambda w, b, layer: (layer.weight @ w, layer.weight @ b)))
-         , "You dropped the later layers' own biases: b = W2 @ b1 + b2."),
-        (maybe(lambda: _fold(layers[:2], lambda w, b, layer: (layer.weight @ w, layer.weight @ b
-                                                              + _bias(layer)))),
-         "Fold in every layer of the list, not only the first two."),
-        (maybe(lambda: (reference.collapse_linear_stack(layers)[0],
-                        torch.zeros(layers[-1].out_features))),
-         "You forgot the biases: b = W2 @ b1 + b2 (a layer without bias counts as zero)."),
-        (maybe(lambda: tuple(t.T if t.dim() == 2 else t for t in reference.collapse_linear_stack(
-            layers))), "nn.Linear stores its weight as (out_features, in_features) and computes "
-                       "x @ W.T + b: return W in that layout, not transposed."),
+        Suspect(folded(lambda w, b, layer: (w @ layer.weight, layer.weight @ b + _bias(layer))),
+                "the weights multiplied in the wrong order", ORDER_HINT),
+        Suspect(folded(lambda w, b, layer: (w @ layer.weight, b @ layer.weight + _bias(layer))),
+                "the weights multiplied in the wrong order", ORDER_HINT),
+        named(folded(lambda w, b, layer: (layer.weight @ w, b + _bias(layer))),
+              "the biases added up", "the first layer's bias also passes through the second "
+                                     "layer's weights: b = W2 @ b1 + b2, not b1 + b2."),
+        named(folded(lambda w, b, layer: (layer.weight @ w, _bias(layer))),
+              "only the last bias kept",
+              "the earlier biases pass through the later layers: b = W2 @ b1 + b2."),
+        named(folded(lambda w, b, layer: (layer.weight @ w, layer.weight @ b)),
+              "the later layers' biases left out", "b = W2 @ b1 + b2."),
+        named(folded(lambda w, b, layer: (layer.weight @ w, layer.weight @ b + _bias(layer)),
+                     layers[:2]),
+              "only the first two layers folded in", "fold in every layer of the list."),
+        named(maybe(lambda: (reference.collapse_linear_stack(layers)[0],
+                             torch.zeros(layers[-1].out_features))),
+              "the biases left out", "b = W2 @ b1 + b2 (a layer without bias counts as zero)."),
+        named(maybe(lambda: tuple(t.T if t.dim() == 2 else t
+                                  for t in reference.collapse_linear_stack(layers))),
+              "W returned transposed",
+              "nn.Linear stores its weight as (out_features, in_features) and computes "
+              "x @ W.T + b: return W in that layout, not transposed."),
+        named(maybe(lambda: reference.collapse_linear_stack(layers)[::-1]), "W and b swapped",
+              "return (W, b), in this order."),
     ])
 
 
@@ -165,28 +189,33 @@ def expect_collapsed(got, layers):
     if is_close(weight, expected_weight) and is_close(bias, expected_bias):
         return
     mistakes = collapse_mistakes(layers)
-    for (mistaken_weight, mistaken_bias), hint in mistakes:
+    for (mistaken_weight, mistaken_bias), mistake, hint in mistakes:
         if is_close(weight, mistaken_weight) and is_close(bias, mistaken_bias):
-            raise CheckFailed(expected=f"W {describe(expected_weight)}; b {describe(expected_bias)}",
-                              got=f"W {describe(weight)}; b {describe(bias)}", hint=hint)
+            raise CheckFailed(expected=f"W {describe(expected_weight)}; "
+                                       f"b {describe(expected_bias)}",
+                              got=f"W {describe(weight)}; b {describe(bias)}", hint=hint,
+                              mistake=mistake)
     expect_close(weight, expected_weight,
                  hint="W is the product of the weights, last layer on the left: "
                       "W = W_k @ ... @ W2 @ W1, of shape (out, in).",
-                 mistakes=[(mistaken_weight, hint) for (mistaken_weight, _), hint in mistakes])
+                 mistakes=[Suspect(value[0], mistake, hint) for value, mistake, hint in mistakes])
     expect_close(bias, expected_bias,
                  hint="b collects every bias, each passed through the weights of the layers "
                       "after it: b = W2 @ b1 + b2.",
-                 mistakes=[(mistaken_bias, hint) for (_, mistaken_bias), hint in mistakes])
+                 mistakes=[Suspect(value[1], mistake, hint) for value, mistake, hint in mistakes])
 
 
 def call_collapse(student, remote_layers):
     return call_explained(student.call, "collapse_linear_stack", remote_layers, hints={
-            "shapes cannot be multiplied": "Multiply in the order the layers are applied: the "
-                                           "later layer's weight goes on the left (W2 @ W1).",
-            "NoneType": "A layer built with bias=False has layer.bias = None: use a zero bias "
-                        "(torch.zeros(layer.out_features)) for it.",
-            "must match the size": "Pass each bias through the later layers' weights "
-                                   "(b = W2 @ b1 + b2); check the order of the product."})
+            "shapes cannot be multiplied": ("the weights multiplied in the wrong order",
+                                            "Multiply in the order the layers are applied: the "
+                                            "later layer's weight goes on the left (W2 @ W1)."),
+            "NoneType": ("a layer built with bias=False not handled",
+                         "A layer built with bias=False has layer.bias = None: use a zero bias "
+                         "(torch.zeros(layer.out_features)) for it."),
+            "must match the size": ("a bias not passed through the later weights",
+                                    "Pass each bias through the later layers' weights "
+                                    "(b = W2 @ b1 + b2); check the order of the product.")})
 
 
 @exercise("collapse_linear_stack", weight=2)
@@ -237,33 +266,40 @@ FLATTEN_HINT = ("Flatten each sequence but keep the batch dimension: x.flatten(s
 
 def student_mlp(student, in_features, hidden_sizes):
     return call_explained(student.call_keep, "MLP", in_features, hidden_sizes, hints={
-        "NoneType": "hidden_sizes is a list of widths; build one Linear -> ReLU pair per entry."})
+        "NoneType": ("hidden_sizes not read as a list of widths",
+                     "hidden_sizes is a list of widths; build one Linear -> ReLU pair per "
+                     "entry.")})
 
 
 def parameter_shapes(student, model):
     """[(name, shape)] of the student's model parameters, in registration order."""
-    named = student.make("builtins.list", model.call("named_parameters")).value()
-    return [(name, tuple(tensor.shape)) for name, tensor in named]
+    parameters = student.make("builtins.list", model.call("named_parameters")).value()
+    return [(name, tuple(tensor.shape)) for name, tensor in parameters]
 
 
-def architecture_hint(shapes, in_features, hidden_sizes):
-    """The likeliest reason why the parameter shapes are not those of the MLP."""
+def architecture_problem(shapes, in_features, hidden_sizes):
+    """(mistake, hint): the likeliest reason why the parameter shapes are not the MLP's."""
     if not shapes:
-        return NO_PARAMETERS_HINT
+        return "layers kept in a plain Python list (no parameters)", NO_PARAMETERS_HINT
     weights = [shape for shape in shapes if len(shape) == 2]
     if weights and weights[-1][0] != 1:
-        return (f"The output layer must be Linear(last width, 1): one probability per "
+        return ("the output layer has more than one unit",
+                f"The output layer must be Linear(last width, 1): one probability per "
                 f"sequence, but yours has {weights[-1][0]} outputs.")
     if weights and weights[0][1] != in_features:
-        return (f"The first Linear layer takes in_features = {in_features} inputs, but yours "
+        return ("the first layer's input size is not in_features",
+                f"The first Linear layer takes in_features = {in_features} inputs, but yours "
                 f"takes {weights[0][1]}.")
     if len(weights) != len(hidden_sizes) + 1:
-        return (f"hidden_sizes={hidden_sizes} needs {len(hidden_sizes)} hidden Linear layers "
+        return ("not one hidden layer per entry of hidden_sizes",
+                f"hidden_sizes={hidden_sizes} needs {len(hidden_sizes)} hidden Linear layers "
                 f"plus the output layer: {len(hidden_sizes) + 1} in all, but yours has "
                 f"{len(weights)}. Build one Linear -> ReLU pair per entry of hidden_sizes.")
     if len(shapes) != 2 * len(weights):
-        return "Every Linear layer has a bias: keep nn.Linear's default bias=True."
-    return (f"The layers should be {' -> '.join(map(str, [in_features, *hidden_sizes, 1]))}: "
+        return ("a Linear layer without bias",
+                "Every Linear layer has a bias: keep nn.Linear's default bias=True.")
+    return ("the layer widths do not follow hidden_sizes",
+            f"The layers should be {' -> '.join(map(str, [in_features, *hidden_sizes, 1]))}: "
             "each Linear takes the previous layer's width as its input size.")
 
 
@@ -279,18 +315,22 @@ def load_reference_weights(student, model, local):
     pairs = pair_by_shape(dict(got), list(local.parameters()))
     if pairs is None or len(pairs) != len(got):
         in_features, hidden_sizes = wanted[0][1], [shape[0] for shape in wanted[:-2:2]]
+        mistake, hint = architecture_problem([shape for _, shape in got], in_features,
+                                             hidden_sizes)
         raise CheckFailed(expected="the parameters of " + " -> ".join(
             map(str, [in_features, *hidden_sizes, 1])) + " Linear layers",
             got=", ".join(f"{name} {shape}" for name, shape in got) or "no parameters",
-            hint=architecture_hint([shape for _, shape in got], in_features, hidden_sizes))
+            hint=hint, mistake=mistake)
     model.call("load_state_dict", pairs, strict=False)
 
 
-def mlp_variant(local, x, hidden="relu", output_relu=False, output="sigmoid"):
-    """What an MLP with ``local``'s weights computes when built with a typical mistake."""
+def mlp_variant(local, x, hidden="relu", output_relu=False, output="sigmoid", flatten="as is"):
+    """What an MLP with ``local``'s weights computes when built with a typical mistake
+    (flatten="transposed": x flattened as (N, 4, L))."""
     linears = [layer for layer in local.layers if isinstance(layer, nn.Linear)]
-    activation = {"relu": torch.relu, "sigmoid": torch.sigmoid, "none": lambda h: h}[hidden]
-    h = x.flatten(start_dim=1)
+    activation = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
+                  "none": lambda h: h}[hidden]
+    h = (x if flatten == "as is" else x.transpose(1, 2)).flatten(start_dim=1)
     with torch.no_grad():
         for layer in linears[:-1]:
             h = activation(layer(h))
@@ -301,18 +341,21 @@ def mlp_variant(local, x, hidden="relu", output_relu=False, output="sigmoid"):
 
 
 def call_model(model, x):
-    return call_explained(model, x, hints={"shapes cannot be multiplied": FLATTEN_HINT})
+    return call_explained(model, x, hints={"shapes cannot be multiplied": (
+        "the batch dimension flattened too", FLATTEN_HINT)})
 
 
 def output_with_reference_weights(student, rng, seq_len, hidden_sizes, n, flat=False):
-    """(the student's MLP's output, the reference's) on n random sequences, both with the same
-    weights: so only an MLP that computes something earns its shape checks."""
+    """(the student's MLP's output, the reference's, the typical mistakes' outputs) on n random
+    sequences, all with the same weights: so only an MLP that computes something earns its
+    shape checks."""
     local = randomize(reference.MLP(seq_len * 4, hidden_sizes), rng)
     model = student_mlp(student, seq_len * 4, hidden_sizes)
     load_reference_weights(student, model, local)
     x = random_one_hot(rng, n, seq_len)
     with torch.no_grad():
-        return call_model(model, x.flatten(start_dim=1) if flat else x), local(x)
+        return (call_model(model, x.flatten(start_dim=1) if flat else x), local(x),
+                mlp_mistakes(local, x))
 
 
 @exercise("MLP", weight=0.5)
@@ -325,10 +368,11 @@ def test_mlp_has_the_parameters_of_its_layers(student, in_features, hidden_sizes
     got = parameter_shapes(student, model)
     wanted = expected_shapes(in_features, hidden_sizes)
     n_got, n_wanted = (sum(math.prod(shape) for _, shape in pairs) for pairs in (got, wanted))
+    mistake, hint = architecture_problem([shape for _, shape in got], in_features, hidden_sizes)
     expect(sorted(shape for _, shape in got) == sorted(shape for _, shape in wanted),
            f"{n_wanted:,} parameters in tensors of shapes {[shape for _, shape in wanted]}",
            f"{n_got:,} parameters in tensors of shapes {[shape for _, shape in got]}",
-           architecture_hint([shape for _, shape in got], in_features, hidden_sizes))
+           hint, mistake=mistake)
 
 
 @exercise("MLP")
@@ -336,19 +380,19 @@ def test_mlp_has_the_parameters_of_its_layers(student, in_features, hidden_sizes
 def test_mlp_gives_one_probability_per_sequence(student, rng, flat):
     """the MLP maps N sequences, one-hot (N, L, 4) or flattened (N, L*4), to N probabilities"""
     seq_len, n = 10, 6
-    got, expected = output_with_reference_weights(student, rng, seq_len, [8], n, flat)
+    got, expected, mistakes = output_with_reference_weights(student, rng, seq_len, [8], n, flat)
     expect_one_per_sequence(got, n)
     expect(bool(((got > 0) & (got < 1)).all()), "probabilities strictly between 0 and 1",
-           describe(got), "End the network with a sigmoid.")
-    expect_close(got, expected, hint=MLP_HINT)
+           describe(got), "End the network with a sigmoid.", mistake="no sigmoid at the end")
+    expect_close(got, expected, hint=MLP_HINT, mistakes=mistakes)
 
 
 @exercise("MLP")
 def test_mlp_keeps_the_batch_dimension_for_one_sequence(student, rng):
     """one sequence in gives its probability, of shape (1,), out"""
-    got, expected = output_with_reference_weights(student, rng, 7, [5], 1)
+    got, expected, mistakes = output_with_reference_weights(student, rng, 7, [5], 1)
     expect_one_per_sequence(got, 1)
-    expect_close(got, expected, hint=MLP_HINT)
+    expect_close(got, expected, hint=MLP_HINT, mistakes=mistakes)
 
 
 @exercise("MLP", weight=2)
@@ -366,23 +410,33 @@ def test_mlp_with_reference_weights_computes_the_reference_output(student, rng, 
         expected = local(x)
     if isinstance(got, torch.Tensor) and got.shape != expected.shape and got.numel() == 12:
         got = got.reshape(expected.shape)  # the shape has its own check
-    expect_close(got, expected, hint=MLP_HINT, mistakes=[
-        (mlp_variant(local, x, output_relu=True),
-         "You put a ReLU after the output layer: it clips every negative score to 0, so no "
-         "sequence can get a probability below 0.5. Only hidden layers get a ReLU."),
-        (mlp_variant(local, x, hidden="none"),
-         "Missing nonlinearity: without a ReLU after each hidden Linear the layers collapse "
-         "into one linear layer (section 2)."),
-        (mlp_variant(local, x, output="twice"),
-         "You apply the sigmoid twice (e.g. nn.Sigmoid() in the layers and torch.sigmoid in "
-         "forward): the outputs are squeezed into (0.5, 0.73). Apply it once, at the end."),
-        (mlp_variant(local, x, output="none"),
-         "The output should be a probability: end with a sigmoid after the output layer."),
-        (mlp_variant(local, x, output_relu=True, output="none"),
-         "You put a ReLU after the output layer and no sigmoid: end with Linear -> sigmoid."),
-        (mlp_variant(local, x, hidden="sigmoid"),
-         "The hidden layers use ReLU, not sigmoid, as their activation."),
-    ])
+    expect_close(got, expected, hint=MLP_HINT, mistakes=lambda: mlp_mistakes(local, x))
+
+
+def mlp_mistakes(local, x):
+    """What MLPs built with a typical mistake compute with ``local``'s weights on x."""
+    return [
+        named(mlp_variant(local, x, output_relu=True), "a ReLU after the output layer",
+              "it clips every negative score to 0, so no sequence can get a probability below "
+              "0.5. Only hidden layers get a ReLU."),
+        named(mlp_variant(local, x, hidden="none"), "missing nonlinearity between the layers",
+              "without a ReLU after each hidden Linear the layers collapse into one linear "
+              "layer (section 2)."),
+        named(mlp_variant(local, x, output="twice"), "the sigmoid twice",
+              "you apply the sigmoid twice (e.g. nn.Sigmoid() in the layers and torch.sigmoid "
+              "in forward): the outputs are squeezed into (0.5, 0.73). Apply it once, at the "
+              "end."),
+        named(mlp_variant(local, x, output="none"), "the sigmoid left out",
+              "the output should be a probability: end with a sigmoid after the output "
+              "layer."),
+        named(mlp_variant(local, x, output_relu=True, output="none"),
+              "a ReLU after the output layer and no sigmoid", "end with Linear -> sigmoid."),
+        *(named(mlp_variant(local, x, hidden=other), f"{other} as the hidden activation",
+                f"the hidden layers use ReLU, not {other}, as their activation.")
+          for other in ("sigmoid", "tanh")),
+        named(mlp_variant(local, x, flatten="transposed"), "flattened (N, 4, L), not (N, L, 4)",
+              "flatten x as it comes, with x.flatten(start_dim=1)."),
+    ]
 
 
 # -- count_parameters ----------------------------------------------------------------------------
@@ -398,20 +452,28 @@ MODELS = {
 
 def count_mistakes(model):
     parameters = list(model.parameters())
-    return [(sum(p.numel() for p in parameters),
-             "Count only trainable parameters: skip those with requires_grad False (frozen "
-             "layers)."),
-            (len(parameters), "You counted the parameter tensors, not the numbers in them: add "
-                              "up p.numel() for each tensor."),
-            (sum(p.numel() for p in parameters if p.dim() > 1 and p.requires_grad),
-             "Biases are parameters too: count every parameter tensor, not only the weights."),
-            (sum(p.shape[0] for p in parameters if p.requires_grad),
-             "len(p) or p.shape[0] is only the first dimension: p.numel() counts every number "
-             "in the tensor."),
-            (sum(p.numel() for layer in model._modules.values() for p in layer.parameters()
-                 if p.requires_grad),
-             "A layer used twice in a model has its parameters once: go over "
-             "model.parameters(), which lists each parameter tensor once.")]
+    trainable = [p for p in parameters if p.requires_grad]
+    return [named(sum(p.numel() for p in parameters), "the frozen parameters counted too",
+                  "count only trainable parameters: skip those with requires_grad False (frozen "
+                  "layers)."),
+            named(len(trainable), "the parameter tensors counted, not the numbers in them",
+                  "you counted the parameter tensors, not the numbers in them: add up "
+                  "p.numel() for each tensor."),
+            named(sum(p.numel() for p in trainable if p.dim() > 1), "the biases left out",
+                  "biases are parameters too: count every parameter tensor, not only the "
+                  "weights."),
+            named(sum(p.numel() for p in trainable if p.dim() == 1), "only the biases counted",
+                  "the weights are parameters too: count every parameter tensor."),
+            named(sum(p.shape[0] for p in trainable), "only the first dimension counted",
+                  "len(p) or p.shape[0] is only the first dimension: p.numel() counts every "
+                  "number in the tensor."),
+            named(sum(p.numel() for layer in model._modules.values() for p in layer.parameters()
+                      if p.requires_grad), "a shared layer counted twice",
+                  "a layer used twice in a model has its parameters once: go over "
+                  "model.parameters(), which lists each parameter tensor once."),
+            named(sum(p.numel() for p in parameters if not p.requires_grad),
+                  "only the frozen parameters counted",
+                  "count the parameters with requires_grad True.")]
 
 
 def as_int(value):
@@ -428,8 +490,7 @@ def expect_count(got, model):
     expected = reference.count_parameters(model)
     expect_equal(as_int(got), expected, hint="Add up p.numel() over model.parameters() for "
                                              "every p with requires_grad.",
-                 mistakes=[(value, hint) for value, hint in count_mistakes(model)
-                           if value != expected])
+                 mistakes=lambda: count_mistakes(model))
 
 
 @exercise("count_parameters")
@@ -467,7 +528,8 @@ def test_count_parameters_returns_an_int(student, rng):
     expect_count(got, local)
     expect(isinstance(got, (int, np.integer)) and not isinstance(got, bool), "a Python int",
            describe(got), "Return a Python int (e.g. sum(p.numel() for p in ...)), not a "
-                          "tensor: an int prints and formats like a number everywhere.")
+                          "tensor: an int prints and formats like a number everywhere.",
+           mistake=f"returned a {type(got).__name__}, not an int")
 
 
 # -- train_with_validation -----------------------------------------------------------------------
@@ -496,6 +558,7 @@ class Run:
         self.local, self.remote = twin(student, layers, rng)
         self.initial_state = {name: value.clone() for name, value in
                               self.local.state_dict().items()}
+        self._wrong_runs = {}
 
     def student_history(self, epochs, val_loader=None, floats_only=False):
         """The student's history, trained in the sandbox; CheckFailed when it is not a dict of
@@ -520,68 +583,134 @@ class Run:
             torch.optim.SGD(model.parameters(), lr=self.lr), nn.BCELoss(), epochs)
         return history, model
 
-    def variants(self, epochs):
-        """What typical wrong loops record, epoch by epoch, on this set-up."""
+    def wrong_runs(self, epochs):
+        """[(mistake, hint, history, trained state)]: what typical wrong loops record epoch by
+        epoch on this set-up, and the weights they end with (a history holds only the keys a
+        mistake changes). Replayed once per number of epochs."""
+        if epochs not in self._wrong_runs:
+            self._wrong_runs[epochs] = self._replayed_wrong_runs(epochs)
+        return self._wrong_runs[epochs]
+
+    def _replayed_wrong_runs(self, epochs):
+        runs = self._measured_wrongly(epochs)
+        for mistake, hint, extra in (
+                ("train_epoch called twice per epoch",
+                 "Call train_epoch once per epoch and record what it returns: a second call "
+                 "trains the model a second time.", ("train",)),
+                ("trained on the validation set too",
+                 "Train with train_epoch on train_loader only; the validation set is only "
+                 "measured (no backward, no optimizer step).", ("val",))):
+            model, history = self._trained(epochs, extra)
+            runs.append((mistake, hint, history, model.state_dict()))
+        return runs
+
+    def _loaders(self):
+        return loader(None, *self.train_data, BATCH), loader(None, *self.val_data, BATCH)
+
+    def _trained(self, epochs, extra):
+        """(model, history) of a loop that also trains on the loaders named in ``extra``
+        ("train", "val") after each epoch of training, and measures as it should."""
         model, loss_fn = self.fresh_local(), nn.BCELoss()
         optimizer = torch.optim.SGD(model.parameters(), lr=self.lr)
-        train_loader = loader(None, *self.train_data, BATCH)
-        val_loader = loader(None, *self.val_data, BATCH)
-        found = {key: [] for key in ("val_before", "val_on_train", "val_batch_sum",
-                                     "val_by_batches", "val_train_mode", "last_batch",
+        train_loader, val_loader = self._loaders()
+        history = {key: [] for key in HISTORY_KEYS}
+        for _ in range(epochs):
+            for name in ("train", *extra):  # train_loss: the last loss on the training set
+                loss = reference.train_epoch(model, {"train": train_loader,
+                                                     "val": val_loader}[name], optimizer, loss_fn)
+                recorded = loss if name == "train" else recorded
+            history["train_loss"].append(recorded)
+            history["val_loss"].append(reference.mean_loss(model, val_loader, loss_fn))
+            history["val_accuracy"].append(reference.accuracy(model, val_loader))
+        return model, history
+
+    def _measured_wrongly(self, epochs):
+        """The wrong ways of measuring during one right training run."""
+        model, loss_fn = self.fresh_local(), nn.BCELoss()
+        optimizer = torch.optim.SGD(model.parameters(), lr=self.lr)
+        train_loader, val_loader = self._loaders()
+        found = {key: [] for key in ("val_before", "val_on_train", "val_train_mode",
                                      "accuracy_on_train", "accuracy_before")}
+        train_batches, val_batches = [], []
         for _ in range(epochs):
             found["val_before"].append(reference.mean_loss(model, val_loader, loss_fn))
             found["accuracy_before"].append(reference.accuracy(model, val_loader))
             model.train()
+            losses = []
             for x, y in train_loader:
                 optimizer.zero_grad()
                 loss = loss_fn(model(x), y)
                 loss.backward()
                 optimizer.step()
-            found["last_batch"].append(loss.item())
+                losses.append((loss.item(), len(y)))
+            train_batches.append(batches(*zip(*losses), "sequences"))
             found["val_on_train"].append(reference.mean_loss(model, train_loader, loss_fn))
-            batch_losses = []
+            model.eval()
             with torch.no_grad():
-                for x, y in val_loader:
-                    batch_losses.append(loss_fn(model(x), y).item())
-            found["val_batch_sum"].append(sum(batch_losses))
-            found["val_by_batches"].append(sum(loss * BATCH for loss in batch_losses)
-                                           / len(batch_losses))
+                val_batches.append(batches(*zip(*[(loss_fn(model(x), y).item(), len(y))
+                                                  for x, y in val_loader]), "sequences"))
             model.train()  # a loop that forgot model.eval()
             with torch.no_grad():
                 found["val_train_mode"].append(
                     sum(loss_fn(model(x), y).item() * len(y) for x, y in val_loader)
                     / len(self.val_data[1]))
             found["accuracy_on_train"].append(reference.accuracy(model, train_loader))
-        return found
+        before = "measure after it, so the last entry is the model you end up with."
+        on_train = "the validation loss and accuracy come from val_loader."
+        return [*((mistake, hint, {"train_loss": values}, None)
+                  for values, mistake, hint in across(train_batches)),
+                *((mistake, hint, {"val_loss": values}, None)
+                  for values, mistake, hint in across(val_batches)),
+                ("measured before training the epoch",
+                 f"Measured before training the epoch: {before}",
+                 {"val_loss": found["val_before"], "val_accuracy": found["accuracy_before"]},
+                 None),
+                ("measured on the training loader",
+                 f"Measured on the training loader: {on_train}",
+                 {"val_loss": found["val_on_train"], "val_accuracy": found["accuracy_on_train"]},
+                 None),
+                (TRAINING_MODE, "Call model.eval() before measuring on validation data: in "
+                                "training mode, batch norm and dropout change the outputs.",
+                 {"val_loss": found["val_train_mode"]}, None)]
 
-    def expect_entry(self, key, epochs, hint, mistakes):
-        """The student's ``history[key]`` after ``epochs`` equals the reference's; ``mistakes``:
-        (variant name, message) pairs, what typical wrong loops record (see ``variants``)."""
+    def suspects(self, key, epochs):
+        """The suspects for ``history[key]`` after ``epochs``."""
+        return [Suspect(history[key], mistake, hint)
+                for mistake, hint, history, _ in self.wrong_runs(epochs) if key in history]
+
+    def expect_entry(self, key, epochs, hint):
+        """The student's ``history[key]`` after ``epochs`` equals the reference's, and the
+        typical wrong loops are named."""
         got = self.student_history(epochs)
         expected, _ = self.reference_history(epochs)
-        found = self.variants(epochs)
         expect_close(got[key], expected[key], rtol=1e-4, hint=hint,
-                     mistakes=[(found[name], message) for name, message in mistakes])
+                     mistakes=lambda: self.suspects(key, epochs))
+
+
+TRAINING_MODE = "the model measured in training mode"
 
 
 def expect_history_layout(history, epochs, floats_only):
     expect(isinstance(history, dict), "a dict with the keys train_loss, val_loss, val_accuracy",
-           describe(history), "Return the history as a dict of three lists.")
+           describe(history), "Return the history as a dict of three lists.",
+           mistake=f"returned a {type(history).__name__}, not a dict")
     expect(sorted(history) == HISTORY_KEYS, "the keys train_loss, val_loss, val_accuracy",
            f"the keys {sorted(map(str, history))}",
-           'Use exactly these keys: "train_loss", "val_loss" and "val_accuracy".')
+           'Use exactly these keys: "train_loss", "val_loss" and "val_accuracy".',
+           mistake="the history's keys misnamed")
     for key in HISTORY_KEYS:
         values = history[key]
         expect(isinstance(values, (list, tuple)), f"{key} as a list of floats",
-               describe(values), "Store each history entry as a list with one float per epoch.")
+               describe(values), "Store each history entry as a list with one float per epoch.",
+               mistake="a history entry that is not a list")
         expect(len(values) == epochs, f"{epochs} entries in {key} for {epochs} epochs",
                describe(values),
-               "Append exactly one value per epoch to each list (none before training starts).")
+               "Append exactly one value per epoch to each list (none before training starts).",
+               mistake="not one entry per epoch")
         tensors = [value for value in values if isinstance(value, torch.Tensor)]
         expect(not (floats_only and tensors), f"plain floats in {key}", describe(values),
                "Store plain numbers (loss.item()), not tensors: a stored loss tensor keeps its "
-               "whole autograd graph alive.")
+               "whole autograd graph alive.", mistake="stored tensors, not floats")
 
 
 @exercise("train_with_validation")
@@ -593,7 +722,8 @@ def test_history_has_one_float_per_epoch(student, rng):
     for key in HISTORY_KEYS:
         expect_close(got[key], expected[key], rtol=1e-4,
                      hint=f"{key}: each epoch, train with train_epoch on train_loader, then "
-                          "measure the mean loss and the accuracy on val_loader.")
+                          "measure the mean loss and the accuracy on val_loader.",
+                     mistakes=lambda: run.suspects(key, epochs))
 
 
 @exercise("train_with_validation", weight=2)
@@ -601,16 +731,7 @@ def test_validation_loss_is_measured_after_each_epoch(student, rng):
     """val_loss is the mean loss per validation sequence after each epoch of training"""
     Run(student, rng).expect_entry(
         "val_loss", 4, hint="After each epoch's train_epoch, average loss_fn over val_loader, "
-                            "weighting each batch by its number of sequences.",
-        mistakes=[("val_before", "You measured before training the epoch: measure after it, so "
-                                 "the last entry is the model you end up with."),
-                  ("val_on_train", "You measured on the training loader: the validation loss "
-                                   "comes from val_loader."),
-                  ("val_batch_sum", "You added up the batch losses: average them (divide by the "
-                                    "number of sequences)."),
-                  ("val_by_batches", "Divide the total by the number of sequences, not the "
-                                     "number of batches."),
-                  ("val_train_mode", "Call model.eval() before measuring on validation data.")])
+                            "weighting each batch by its number of sequences.")
 
 
 @exercise("train_with_validation")
@@ -618,20 +739,14 @@ def test_training_loss_is_the_epoch_mean(student, rng):
     """train_loss is each epoch's mean training loss (what train_epoch returns)"""
     Run(student, rng).expect_entry(
         "train_loss", 3,
-        hint="Record what train_epoch(model, train_loader, optimizer, loss_fn) returns.",
-        mistakes=[("last_batch", "You recorded the loss of the last batch only: record the mean "
-                                 "over the epoch (train_epoch returns it).")])
+        hint="Record what train_epoch(model, train_loader, optimizer, loss_fn) returns.")
 
 
 @exercise("train_with_validation")
 def test_validation_accuracy_is_measured_on_the_validation_set(student, rng):
     """val_accuracy is the accuracy on val_loader after each epoch"""
     Run(student, rng).expect_entry(
-        "val_accuracy", 3, hint="Record accuracy(model, val_loader) after each epoch.",
-        mistakes=[("accuracy_on_train", "You measured the accuracy on the training loader: use "
-                                        "val_loader."),
-                  ("accuracy_before", "You measured before training the epoch: measure after "
-                                      "it.")])
+        "val_accuracy", 3, hint="Record accuracy(model, val_loader) after each epoch.")
 
 
 @exercise("train_with_validation")
@@ -642,10 +757,19 @@ def test_only_the_training_set_trains_the_model(student, rng):
     _, trained = run.reference_history(epochs)
     got = run.remote.call("state_dict")
     expected = trained.state_dict()
-    expect_close(torch.cat([got[name].reshape(-1) for name in expected]),
-                 torch.cat([value.reshape(-1) for value in expected.values()]), rtol=1e-4,
+    expect_updated(got, expected, run.initial_state,
+                   hint="The model you were given did not change: train it with train_epoch on "
+                        "train_loader in every epoch.")
+
+    def flat(state):
+        return torch.cat([state[name].reshape(-1) for name in expected])
+
+    expect_close(flat(got), flat(expected), rtol=1e-4,
                  hint="Train with train_epoch on train_loader only, once per epoch; the "
-                      "validation set is only measured (no backward, no optimizer step).")
+                      "validation set is only measured (no backward, no optimizer step).",
+                 mistakes=lambda: [Suspect(flat(state), mistake, hint)
+                                   for mistake, hint, _, state in run.wrong_runs(epochs)
+                                   if state])
 
 
 @exercise("train_with_validation")
@@ -666,12 +790,14 @@ def test_validation_runs_without_gradients(student, rng):
                               got="your validation pass tracked gradients",
                               hint="Measure inside `with torch.no_grad():`: validation only "
                                    "looks, so no gradients (model.eval() alone does not turn "
-                                   "them off). Never train on val_loader.") from None
+                                   "them off). Never train on val_loader.",
+                              mistake="validation with gradient tracking") from None
         raise
     expected, _ = run.reference_history(2)
     expect_close(got["val_loss"], expected["val_loss"], rtol=1e-4,
                  hint="After each epoch's train_epoch, average loss_fn over val_loader, "
-                      "weighting each batch by its number of sequences.")
+                      "weighting each batch by its number of sequences.",
+                 mistakes=lambda: run.suspects("val_loss", 2))
 
 
 @exercise("train_with_validation")
@@ -682,13 +808,10 @@ def test_validation_runs_in_eval_mode(student, rng):
     run, epochs = Run(student, rng, layers=layers, lr=0.1), 2
     got = run.student_history(epochs)
     expected, _ = run.reference_history(epochs)
-    found = run.variants(epochs)
     expect_close(got["val_loss"], expected["val_loss"], rtol=1e-4,
                  hint="Call model.eval() before the validation pass (batch norm and dropout "
                       "behave differently in training), and average the loss per sequence.",
-                 mistakes=[(found["val_train_mode"], "Call model.eval() before measuring on "
-                                                     "validation data: in training mode, batch "
-                                                     "norm and dropout change the outputs.")])
+                 mistakes=lambda: run.suspects("val_loss", epochs))
 
 
 @exercise("train_with_validation")
@@ -731,19 +854,27 @@ def best_epoch_mistakes(history):
     lowest = val_loss.index(min(val_loss))
     tied_last = len(val_loss) - 1 - val_loss[::-1].index(min(val_loss))
     accuracy = history["val_accuracy"]
-    return [(lowest + 1, "Count epochs from 0, like the lists in history: the first epoch is "
-                         "index 0."),
-            (tied_last, "Several epochs tie for the lowest validation loss: return the first "
-                        "of them."),
-            (accuracy.index(max(accuracy)), "Stop at the lowest validation loss, not the highest "
-                                            "validation accuracy."),
-            (history["train_loss"].index(min(history["train_loss"])),
-             "Use the validation loss: the training loss keeps falling while the model "
-             "overfits."),
-            (val_loss.index(max(val_loss)), "The best epoch has the lowest validation loss, not "
-                                            "the highest."),
-            (len(val_loss) - 1, "The best epoch is the one with the lowest validation loss, "
-                                "not the last one.")]
+    return [*off_by_one(lowest, "epoch", hints={
+                "one epoch too many": "One epoch too many: count epochs from 0, like the lists "
+                                      "in history: the first epoch is index 0."}),
+            named(tied_last, "the last of tied epochs",
+                  "several epochs tie for the lowest validation loss: return the first of "
+                  "them."),
+            named(accuracy.index(max(accuracy)), "the highest validation accuracy",
+                  "stop at the lowest validation loss, not the highest validation accuracy."),
+            named(accuracy.index(min(accuracy)), "the lowest validation accuracy",
+                  "stop at the lowest validation loss."),
+            named(history["train_loss"].index(min(history["train_loss"])),
+                  "the lowest training loss",
+                  "use the validation loss: the training loss keeps falling while the model "
+                  "overfits."),
+            named(val_loss.index(max(val_loss)), "the highest validation loss",
+                  "the best epoch has the lowest validation loss, not the highest."),
+            named(len(val_loss) - 1, "the last epoch",
+                  "the best epoch is the one with the lowest validation loss, not the last "
+                  "one."),
+            named(len(val_loss) - 1 - lowest, "counted from the end",
+                  "the index of the lowest validation loss counts from the first epoch.")]
 
 
 def expect_best_epoch(got, history):
@@ -751,11 +882,11 @@ def expect_best_epoch(got, history):
     got = as_int(got)
     if isinstance(got, float) and got in history["val_loss"]:
         raise CheckFailed(expected=f"int {expected}", got=describe(got),
-                          hint="Return the epoch's index, not its validation loss.")
+                          hint="Return the epoch's index, not its validation loss.",
+                          mistake="returned the lowest validation loss, not its epoch")
     expect_equal(got, expected, hint="Return the index of the smallest value in "
                                      'history["val_loss"].',
-                 mistakes=[(value, hint) for value, hint in best_epoch_mistakes(history)
-                           if value != expected])
+                 mistakes=lambda: best_epoch_mistakes(history))
 
 
 @exercise("best_epoch", weight=2)
@@ -795,4 +926,5 @@ def test_best_epoch_returns_an_int(student, rng):
     expect_best_epoch(got, history)
     expect(isinstance(got, (int, np.integer)) and not isinstance(got, bool), "a Python int",
            describe(got), "Return a Python int: list.index gives one, and int(...) converts a "
-                          "tensor or numpy number.")
+                          "tensor or numpy number.",
+           mistake=f"returned a {type(got).__name__}, not an int")

@@ -23,6 +23,13 @@ MISTAKES = [
                  "Sum over both", (".sum() + bias", ".sum(dim=0) + bias")),
     Mistake.edit("conv1d_scan", "off-by-one: one position too many", "Off-by-one",
                  ("range(len(x) - kernel_size + 1)", "range(len(x) - kernel_size + 2)")),
+    Mistake.edit("conv1d_scan", "padded the sequence to keep its length",
+                 "padded to keep the length",
+                 ("    scores = [",
+                  "    left = (kernel_size - 1) // 2\n"
+                  "    x = torch.cat([torch.zeros(left, 4), x,\n"
+                  "                   torch.zeros(kernel_size - 1 - left, 4)])\n"
+                  "    scores = [")),
 
     # -- filter_from_motif
     Mistake.edit("filter_from_motif", "wildcards (IUPAC codes) left as zeros",
@@ -98,12 +105,16 @@ def conv_output_length(seq_len, kernel_size, stride=1, padding=0):
 def conv_output_length(seq_len, kernel_size, stride=1, padding=0):
     return seq_len + 2 * padding - kernel_size + 1
 """, "Divide by the stride"),
+    Mistake("conv_output_length", "added 1 before dividing by the stride", """
+def conv_output_length(seq_len, kernel_size, stride=1, padding=0):
+    return (seq_len + 2 * padding - kernel_size + 1) // stride
+""", "1 added before dividing"),
 
     # -- flattened_size
     Mistake("flattened_size", "forgot the pooling", """
 def flattened_size(seq_len, kernel_size, n_filters, pool_size):
     return conv_output_length(seq_len, kernel_size) * n_filters
-""", "You forgot the pooling"),
+""", "the pooling left out"),
     Mistake("flattened_size", "forgot the number of filters", """
 def flattened_size(seq_len, kernel_size, n_filters, pool_size):
     return conv_output_length(seq_len, kernel_size) // pool_size
@@ -117,6 +128,10 @@ def flattened_size(seq_len, kernel_size, n_filters, pool_size):
     import math
     return math.ceil(conv_output_length(seq_len, kernel_size) / pool_size) * n_filters
 """, "Pooling drops the trailing partial window"),
+    Mistake("flattened_size", "L - K positions (off by one)", """
+def flattened_size(seq_len, kernel_size, n_filters, pool_size):
+    return (seq_len - kernel_size) // pool_size * n_filters
+""", "one position too few"),
 
     # -- DNACNN
     Mistake.edit("DNACNN", "fed (N, L, 4) to Conv1d without transposing", "x.transpose(1, 2)",
@@ -170,7 +185,7 @@ def top_kmer(filter_weights):
 
     # -- mutation_effects
     Mistake.edit("mutation_effects", "did not restore the original base between mutants",
-                 "did not restore the original base",
+                 "the original base not restored",
                  (MUTANTS, "mutant, mutants = one_hot.clone(), []\n"
                            "    for i in range(length):\n"
                            "        for base in range(4):\n"
@@ -196,6 +211,18 @@ def top_kmer(filter_weights):
     Mistake.edit("mutation_effects", "one call of the model per mutant", "once per batch",
                  ("model(batch) for batch in mutants.split(500)",
                   "model(mutant.unsqueeze(0)) for mutant in mutants")),
+    Mistake.edit("mutation_effects", "mutants made base-major, reshaped position-major",
+                 "scrambled by a reshape",
+                 (MUTANTS, "mutants = one_hot.repeat(4 * length, 1, 1)  # mutant b * L + i\n"
+                           "    for i in range(length):\n"
+                           "        mutants[i::length, i] = torch.eye(4)")),
+    Mistake.edit("mutation_effects", "a sigmoid on the model's probabilities",
+                 "the sigmoid applied twice",
+                 ("effects = (probabilities - original)",
+                  "effects = (torch.sigmoid(probabilities) - torch.sigmoid(original))")),
+    Mistake.edit("mutation_effects", "the change in log-odds", "log-odds",
+                 ("effects = (probabilities - original)",
+                  "effects = (torch.logit(probabilities) - torch.logit(original))")),
 
     # -- filter_pfms
     Mistake.edit("filter_pfms", "added up the windows instead of averaging", "Average the windows",
@@ -223,4 +250,17 @@ def top_kmer(filter_weights):
     Mistake.edit("motif_similarity", "only shifts where the motif lies wholly on the pfm",
                  "hangs over an end",
                  ("range(1 - len(strand), len(pfm))", "range(len(pfm) - len(strand) + 1)")),
+    Mistake.edit("filter_pfms", "the filters' weights as frequencies", "built from the weights",
+                 ("    return torch.stack(pfms)",
+                  "    return torch.softmax(conv.weight.detach().transpose(1, 2), dim=2)")),
+    Mistake.edit("filter_pfms", "activations reshaped without transposing",
+                 "activations scrambled by a reshape",
+                 ("best = activations[:, f].flatten().topk(n_windows).indices  # index n * P + i",
+                  "best = activations.reshape(-1, activations.shape[1])[:, f].topk(n_windows)"
+                  ".indices")),
+    Mistake.edit("motif_similarity", "the last shift left out", "the last shift left out",
+                 ("range(1 - len(strand), len(pfm))", "range(1 - len(strand), len(pfm) - 1)")),
+    Mistake.edit("motif_similarity", "positions off the pfm filled with zeros",
+                 "filled with 0, not 0.25",
+                 ("torch.full(strand.shape, 0.25)", "torch.zeros(strand.shape)")),
 ]

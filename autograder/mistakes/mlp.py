@@ -36,6 +36,10 @@ def relu(x):
 def relu(x):
     return torch.tensor([max(0.0, value) for value in x.flatten().tolist()])
 """, "elementwise"),
+    Mistake("relu", "the sign flipped inside", """
+def relu(x):
+    return torch.where(-x > 0, -x, torch.zeros_like(x))
+""", "max(0, -x)"),
 
     Mistake.edit("collapse_linear_stack", "multiplied the weights in the wrong order",
                  "later layer's weight goes on the left", *RAW_BIASES,
@@ -108,6 +112,11 @@ def count_parameters(model):
     return torch.stack([torch.tensor(parameter.numel()) for parameter in model.parameters()
                         if parameter.requires_grad]).sum()
 """, "not a tensor"),
+    Mistake("count_parameters", "went over the layers, counting a shared layer twice", """
+def count_parameters(model):
+    return sum(parameter.numel() for layer in model
+               for parameter in layer.parameters() if parameter.requires_grad)
+""", "counted twice"),
 
     Mistake.edit("train_with_validation", "validation with gradient tracking on",
                  "torch.no_grad()",
@@ -129,7 +138,7 @@ def count_parameters(model):
     Mistake.edit("train_with_validation", "forgot model.eval()", "model.eval()",
                  ("        model.eval()\n", "")),
     Mistake.edit("train_with_validation", "added up the batch losses",
-                 "added up the batch losses",
+                 "the sum of the batch means",
                  ("loss_fn(model(x), y).item() * len(y)", "loss_fn(model(x), y).item()"),
                  ("append(total_loss / n_seen)", "append(total_loss)")),
     Mistake.edit("train_with_validation", "stored loss tensors", "loss.item()",
@@ -163,4 +172,22 @@ def best_epoch(history):
 def best_epoch(history):
     return torch.tensor(history["val_loss"]).argmin()
 """, "Return a Python int"),
+    Mistake.edit("train_with_validation", "train_epoch called twice per epoch",
+                 "a second call trains the model",
+                 (TRAIN_LINE, "        train_epoch(model, train_loader, optimizer, loss_fn)\n"
+                              + TRAIN_LINE)),
+    Mistake.edit("train_with_validation", "the validation loss of the last batch only",
+                 "the last batch alone",
+                 ("total_loss += loss_fn(model(x), y).item() * len(y)",
+                  "total_loss = loss_fn(model(x), y).item() * len(y)"),
+                 ("                n_seen += len(y)\n", "                n_seen = len(y)\n")),
+    Mistake("collapse_linear_stack", "returned (b, W)", """
+def collapse_linear_stack(layers):
+    weight = layers[0].weight
+    bias = layers[0].bias if layers[0].bias is not None else torch.zeros(layers[0].out_features)
+    for layer in layers[1:]:
+        layer_bias = layer.bias if layer.bias is not None else torch.zeros(layer.out_features)
+        weight, bias = layer.weight @ weight, layer.weight @ bias + layer_bias
+    return bias.detach(), weight.detach()
+""", "W and b swapped"),
 ]

@@ -80,6 +80,9 @@ def one_hot(seq):
                  ("torch.stack(", "torch.cat(")),
     Mistake.edit("encode_batch", "stacked along the wrong dimension", "new first dimension",
                  ("for seq in seqs])", "for seq in seqs], dim=1)")),
+    Mistake.edit("encode_batch", "reshaped to (N, 4, L) instead of keeping (N, L, 4)",
+                 "reshaped to (N, 4, L)",
+                 ("for seq in seqs])", "for seq in seqs]).reshape(len(seqs), 4, -1)")),
 
     # -- sigmoid -------------------------------------------------------------------------------
     Mistake("sigmoid", "sign error in the exponent", """
@@ -99,12 +102,14 @@ def sigmoid(z):
 def sigmoid(z):
     return torch.sigmoid(z)
 """, "not about torch.sigmoid"),
+    Mistake.edit("sigmoid", "one formula for every z", "formula for z ≥ 0 used for every z",
+                 ("torch.where(z >= 0, 1 / (1 + e), e / (1 + e))", "1 / (1 + e)")),
 
     # -- binary_cross_entropy ------------------------------------------------------------------
     Mistake.edit("binary_cross_entropy", "no clamping", "BCE without clamping",
                  ("    p = p.clamp(eps, 1 - eps)  # log(0) = -inf: one confident mistake would "
                   "make the loss inf\n", "")),
-    Mistake.edit("binary_cross_entropy", "summed instead of averaged", "mean, not sum",
+    Mistake.edit("binary_cross_entropy", "summed instead of averaged", "instead of averaging",
                  (".mean()", ".sum()")),
     Mistake.edit("binary_cross_entropy", "forgot the minus sign", "forgot the minus sign",
                  ("return -(y", "return (y")),
@@ -127,6 +132,8 @@ def sigmoid(z):
     Mistake.edit("PromoterDataset", "labels as Python floats", "Return the label as a tensor",
                  ("self.y = torch.tensor([float(label) for label in labels])",
                   "self.y = [float(label) for label in labels]")),
+    Mistake.edit("PromoterDataset", "items counted from 1", "item i holds item i - 1",
+                 ("return self.x[i], self.y[i]", "return self.x[i - 1], self.y[i - 1]")),
 
     # -- make_loaders --------------------------------------------------------------------------
     Mistake.edit("make_loaders", "shuffled the test set too", "Do not shuffle the test set",
@@ -181,6 +188,9 @@ def make_loaders(train_ds, test_ds, batch_size=64, seed=0):
                  ("return total_loss / n_seen", "return loss.item()")),
     Mistake.edit("train_epoch", "accumulated loss tensors", "accumulate loss.item()",
                  ("total_loss += loss.item() * len(y)", "total_loss += loss * len(y)")),
+    Mistake.edit("train_epoch", "optimizer.step() before loss.backward()", "did not change",
+                 ("        loss.backward()\n        optimizer.step()\n",
+                  "        optimizer.step()\n        loss.backward()\n")),
 
     # -- accuracy ------------------------------------------------------------------------------
     Mistake.edit("accuracy", "tracked gradients (no torch.no_grad())", "torch.no_grad()",
@@ -194,9 +204,15 @@ def make_loaders(train_ds, test_ds, batch_size=64, seed=0):
                  ("n_seen += len(y)", "n_seen += 1")),
     Mistake.edit("accuracy", "thresholded at 0 as if the outputs were scores", "not at 0",
                  ("(model(x) > 0.5)", "(model(x) > 0)")),
-    Mistake.edit("accuracy", "divided by the number of batches", "not by the number of batches",
+    Mistake.edit("accuracy", "divided by the number of batches",
+                 "number of batches, not of sequences",
                  ("return n_correct / n_seen", "return n_correct / len(loader)")),
     Mistake.edit("accuracy", "switched back to train mode", "do not switch back to train mode",
                  ("    return n_correct / n_seen",
                   "    model.train()\n    return n_correct / n_seen")),
+    Mistake.edit("accuracy", "the accuracy of the last batch only", "the last batch alone",
+                 ("            n_correct += ((model(x) > 0.5).float() == y).sum().item()\n"
+                  "            n_seen += len(y)\n",
+                  "            n_correct = ((model(x) > 0.5).float() == y).sum().item()\n"
+                  "            n_seen = len(y)\n")),
 ]

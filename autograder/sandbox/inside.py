@@ -174,18 +174,22 @@ def _torch_if_loaded():
 
 def counted(model):
     """``model`` (an ``nn.Module``) behind a forward that counts its calls in ``.calls``, however
-    student code calls it (``model(x)`` or ``model.forward(x)``), so the trusted side can read
-    how often a function ran the model. Torch is loaded: the model was built with it."""
+    student code calls it (``model(x)`` or ``model.forward(x)``), and of them in
+    ``.training_calls`` those made in training mode and in ``.tracked_calls`` those that
+    tracked gradients, so the trusted side can read how a function ran the model. Torch is
+    loaded: the model was built with it."""
     torch = _torch_if_loaded()
 
     class CountedModel(torch.nn.Module):
         def __init__(self, inner):
             super().__init__()
             self.inner = inner
-            self.calls = 0
+            self.calls = self.training_calls = self.tracked_calls = 0
 
         def forward(self, *args, **kwargs):
             self.calls += 1
+            self.training_calls += self.inner.training
+            self.tracked_calls += torch.is_grad_enabled()
             return self.inner(*args, **kwargs)
 
     return CountedModel(model)

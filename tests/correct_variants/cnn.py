@@ -141,6 +141,18 @@ class DNACNN(nn.Module):
         pooled = F.relu(self.pool(self.conv(x.transpose(1, 2))))
         return torch.sigmoid(self.fc(torch.flatten(pooled, start_dim=1)).squeeze(1))
 """),
+    Variant("DNACNN", "the linear layer made before the convolution", """
+class DNACNN(nn.Module):
+    def __init__(self, seq_len, n_filters, kernel_size, pool_size):
+        super().__init__()
+        self.fc = nn.Linear(flattened_size(seq_len, kernel_size, n_filters, pool_size), 1)
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.pool = nn.MaxPool1d(pool_size)
+
+    def forward(self, x):
+        feature_maps = self.pool(torch.relu(self.conv(x.transpose(1, 2))))
+        return torch.sigmoid(self.fc(feature_maps.flatten(1))).squeeze(1)
+"""),
     # -- top_kmer ------------------------------------------------------------------------------
     Variant("top_kmer", "a loop over the rows", """
 def top_kmer(filter_weights):
@@ -180,6 +192,19 @@ def mutation_effects(model, one_hot):
     with torch.inference_mode():
         change = model(mutants) - model(one_hot.unsqueeze(0))
     return torch.where(one_hot.bool(), torch.zeros(()), change.view(length, 4)).clone()
+"""),
+    Variant("mutation_effects", "the model's mode restored afterwards", """
+def mutation_effects(model, one_hot):
+    was_training = model.training
+    model.eval()
+    length = len(one_hot)
+    mutants = one_hot.repeat(4 * length, 1, 1)
+    for i in range(length):
+        mutants[4 * i:4 * i + 4, i] = torch.eye(4)
+    with torch.no_grad():
+        change = model(mutants) - model(one_hot.unsqueeze(0))
+    model.train(was_training)
+    return change.reshape(length, 4) * (1 - one_hot)
 """),
     # -- filter_pfms ---------------------------------------------------------------------------
     Variant("filter_pfms", "F.conv1d on the weights, unfold, topk over a flat view", """

@@ -176,6 +176,18 @@ def train_with_optimizer(model, x, y, lr, epochs):
         losses.append(float(loss))
     return losses
 """),
+    Variant("train_with_optimizer", "zero_grad after the step, the loss by hand", """
+def train_with_optimizer(model, x, y, lr, epochs):
+    optimizer = torch.optim.SGD(model.parameters(), lr)
+    losses = []
+    for _ in range(epochs):
+        loss = ((model(x).squeeze(-1) - y) ** 2).mean()
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        losses.append(float(loss))
+    return losses
+"""),
     Variant("train_with_optimizer", "nn.MSELoss with the targets made a column", """
 def train_with_optimizer(model, x, y, lr, epochs):
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)

@@ -73,6 +73,21 @@ class MLP(nn.Module):
         return self.network(x)[:, 0]
 """),
     # -- count_parameters ----------------------------------------------------------------------
+    Variant("MLP", "the output layer made before the hidden layers", """
+class MLP(nn.Module):
+    def __init__(self, in_features, hidden_sizes):
+        super().__init__()
+        widths = [in_features, *hidden_sizes]
+        self.output = nn.Sequential(nn.Linear(widths[-1], 1), nn.Sigmoid())
+        self.hidden = nn.ModuleList(nn.Linear(n_in, n_out)
+                                    for n_in, n_out in zip(widths, widths[1:]))
+
+    def forward(self, x):
+        h = x.flatten(start_dim=1)
+        for layer in self.hidden:
+            h = torch.relu(layer(h))
+        return self.output(h).squeeze(1)
+"""),
     Variant("count_parameters", "a loop adding numel", """
 def count_parameters(model):
     total = 0

@@ -226,6 +226,20 @@ def train_epoch(model, loader, optimizer, loss_fn):
         total += loss.item() * len(y)
     return total / len(loader.dataset)
 """),
+    Variant("train_epoch", "gradients zeroed after each step", """
+def train_epoch(model, loader, optimizer, loss_fn):
+    model.train()
+    optimizer.zero_grad()
+    total, count = 0.0, 0
+    for x, y in loader:
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        total += loss.item() * len(y)
+        count += len(y)
+    return total / count
+"""),
     # -- accuracy ------------------------------------------------------------------------------
     Variant("accuracy", "divides by len(loader.dataset)", """
 def accuracy(model, loader):
