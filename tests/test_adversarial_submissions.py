@@ -116,7 +116,7 @@ def build_class(course, attacks, run, verbose=False):
 
 # -- observing the damage -------------------------------------------------------------------------
 
-NBGRADER_OUTPUTS = ("autograded", "feedback")
+NBGRADER_OUTPUTS = ("autograded", "feedback", ".autograde")
 NBGRADER_FILES = re.compile(r"^(gradebook\.db.*|\.nbgrader\.log)$")
 
 
