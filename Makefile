@@ -58,7 +58,7 @@ demo: setup
 	$(PY) -m autograder.tools.demo
 
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadgroup --durations=40
 
 DIST ?= dist
 student-kit: setup

@@ -52,16 +52,20 @@ def test_planted_mistakes_are_counted_exactly(planted, exercise):
     for mistake, students in mistakes[exercise]:
         groups = [group for group in stats.mistakes
                   if mistake.hint.lower() in f"{group.label} {group.hint}".lower()]
+        exact = [group for group in groups if sorted(group.students) == sorted(students)]
         if groups:
-            assert len(groups) == 1, (mistake.what, [group.label for group in groups])
-            assert sorted(groups[0].students) == sorted(students), (mistake.what, groups[0])
-            named.append(groups[0])
+            assert len(exact) == 1, (mistake.what, students,
+                                     [(group.label, group.students) for group in groups])
+            named.append(exact[0])
         else:
             unnamed |= set(students)
     assert len(named) >= 2, f"the graders named fewer than two planted mistakes of {exercise}"
-    assert sorted(group.label for group in stats.mistakes) == sorted(
-        group.label for group in named), "a mistake was named that no student made"
-    assert set(stats.other_failures) == unnamed
+    # A wrong value may have more than one explanation, each named; none blames a student who
+    # made no mistake there.
+    made = {student for _, students in mistakes[exercise] for student in students}
+    blamed = {student for group in stats.mistakes for student in group.students}
+    assert blamed <= made, "a mistake was named for a student who made none"
+    assert set(stats.other_failures) == unnamed - blamed
     assert stats.not_implemented == [UNTOUCHED]
 
 

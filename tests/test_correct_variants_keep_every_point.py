@@ -38,8 +38,10 @@ def graded(assignment):
 def cases():
     for assignment in ASSIGNMENTS:
         for variant in variants_of(assignment):
+            # one process grades every variant of an assignment (pytest-xdist, --dist loadgroup)
             yield pytest.param(assignment, variant,
-                               id=f"{assignment[:2]}-{variant.exercise}-{variant.what}")
+                               id=f"{assignment[:2]}-{variant.exercise}-{variant.what}",
+                               marks=pytest.mark.xdist_group(f"variants_of_{assignment}"))
 
 
 @pytest.mark.parametrize("assignment, variant", list(cases()))

@@ -20,15 +20,14 @@ from dlbio_student.data.genomic_benchmarks import ROOT_VARIABLE
 REPO = Path(__file__).resolve().parents[1]
 
 
-def executed(assignment, extra_code=""):
-    """The source notebook of ``assignment`` without grade cells, executed, plus ``extra_code``
-    as a last cell; raises CellExecutionError naming a failing cell."""
+def executed(assignment, *extra_code):
+    """The source notebook of ``assignment`` without grade cells, executed, plus each of
+    ``extra_code`` as a last cell; raises CellExecutionError naming a failing cell."""
     path = next((REPO / "source" / assignment).glob("*.ipynb"))
     notebook = nbformat.read(path, as_version=4)
     notebook.cells = [cell for cell in notebook.cells
                       if not cell.metadata.get("nbgrader", {}).get("grade")]
-    if extra_code:
-        notebook.cells.append(nbformat.v4.new_code_cell(extra_code))
+    notebook.cells += [nbformat.v4.new_code_cell(code) for code in extra_code]
     NotebookClient(notebook, kernel_name="python3", timeout=600,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return notebook
@@ -87,12 +86,27 @@ def test_01_extrapolates_a_newborn_to_a_negative_weight():
     assert float(notebook.cells[-1].outputs[0]["text"]) < 0
 
 
-def test_04_compares_the_cnn_and_the_mlp_on_one_budget_without_peeking_at_the_test_set():
-    results = ("import json\nprint(json.dumps([cnn_history, mlp_history, "
+CNN_RESULTS = ("import json\nprint(json.dumps([cnn_history, mlp_history, "
                "evaluate(cnn, x_test, y_test)[1], evaluate(mlp, x_test, y_test)[1]]))")
-    notebook = executed("04_cnn", results)
-    cnn_history, mlp_history, cnn_accuracy, mlp_accuracy = json.loads(
-        notebook.cells[-1].outputs[0]["text"])
+MOTIF_SCORES = ("import json\nprint(json.dumps({'top10': top10_in_sites, "
+                "'best': {name: score for name, (_, score) in best_filters.items()}, "
+                "'untrained': untrained_best}))")
+
+
+@pytest.fixture(scope="module")
+def cnn_notebook(tmp_path_factory):
+    """04 executed once (its training is the longest run of any notebook here), then
+    ``CNN_RESULTS`` and ``MOTIF_SCORES``: returns (notebook, [their two printed values])."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ROOT_VARIABLE, str(tmp_path_factory.mktemp("no_real_data")))
+        notebook = executed("04_cnn", CNN_RESULTS, MOTIF_SCORES)
+    return notebook, [json.loads(cell.outputs[0]["text"]) for cell in notebook.cells[-2:]]
+
+
+def test_04_compares_the_cnn_and_the_mlp_on_one_budget_without_peeking_at_the_test_set(
+        cnn_notebook):
+    notebook, (results, _) = cnn_notebook
+    cnn_history, mlp_history, cnn_accuracy, mlp_accuracy = results
     assert cnn_accuracy > 0.85 and mlp_accuracy < 0.72
     # The MLP memorizes: its training loss falls, its validation loss falls a little at most,
     # then rises.
@@ -111,16 +125,12 @@ def test_04_compares_the_cnn_and_the_mlp_on_one_budget_without_peeking_at_the_te
     assert "x_test" not in training.split("def train_model")[1].split("def count_parameters")[0]
 
 
-def test_04_finds_the_planted_motifs_by_mutagenesis_and_in_its_filters():
+def test_04_finds_the_planted_motifs_by_mutagenesis_and_in_its_filters(cnn_notebook):
     """The end of 04, on the notebook's own run: the trained CNN's most important positions lie
     inside the planted sites far more often than an untrained CNN's or random positions, and for
     every planted JASPAR factor some learned filter's PFM matches it with similarity >= 0.75
     (unrelated planted matrices score 0.4-0.5 against each other, untrained filters <= 0.6)."""
-    scores = ("import json\nprint(json.dumps({'top10': top10_in_sites, "
-              "'best': {name: score for name, (_, score) in best_filters.items()}, "
-              "'untrained': untrained_best}))")
-    notebook = executed("04_cnn", scores)
-    measured = json.loads(notebook.cells[-1].outputs[0]["text"])
+    _, (_, measured) = cnn_notebook
     top10 = measured["top10"]
     assert top10["trained CNN"] > 0.4
     assert top10["trained CNN"] > 4 * max(top10["untrained CNN"], top10["random positions"])
