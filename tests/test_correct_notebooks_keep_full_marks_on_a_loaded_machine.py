@@ -1,6 +1,7 @@
 """On a machine the test loads itself, every correct notebook keeps full marks, and a regrade
-says the same: ``autograder autograde --jobs 4`` on 2 cores, beside two CPU-bound processes and a
-classmate whose memory hog fills its own sandbox.
+says the same: ``autograder autograde`` with twice as many jobs as the machine has cores (and the
+rest of the suite beside it), a classmate whose memory hog fills its own sandbox among them.
+(CPU-bound processes beside gradings are in ``test_a_busy_machine_changes_no_grade``.)
 
 The class holds, for the first and the last assignment (the cheapest and the costliest to
 grade), the reference and the notebooks that hold every correct variant of
@@ -12,19 +13,21 @@ every assignment is also graded, under the shipped limits but without the demo c
 sequential ``nbgrader autograde`` of the same notebooks (``graded_class``), and 01 is graded a
 second time to compare with itself.
 """
+import os
+
 import nbformat
 import pytest
 
 from autograder.nbgrader_cli import assignments_in, make_course
 from autograder.pipeline import is_autograded_cell
 from autograder.tools.example_class import filled_notebook, solution_code, variant_rounds
-from autograder.tools.machine_load import cpu_hogs
 from class_grading import gradebook_scores, run_autograde
 from conftest import REPO
 from correct_variants import variants_of
 from example_submissions import ASSIGNMENT
 from test_neighbours_on_the_grading_machine_stay_apart import SANDBOX_MEMORY, attacking_predict
 
+JOBS = str(2 * os.cpu_count())  # every sandbox gets about half the CPU it asks for
 ASSIGNMENTS = [name for name in assignments_in(REPO) if name[:2] in ("01", "04")]
 NEIGHBOUR = "zed_memory_hog"
 
@@ -69,12 +72,11 @@ def loaded_class(tmp_path_factory):
                      f"{{'sandbox_memory_bytes': {SANDBOX_MEMORY}}}}}\n")
     honest = write_class(course)
     runs, first = {}, {}
-    with cpu_hogs(2):
-        for assignment in ASSIGNMENTS:
-            runs[assignment] = run_autograde(course, assignment, "--jobs", "4", timeout=1800)
-            first[assignment] = {student: grade_cell_outputs(course, student, assignment)
-                                 for student in honest[assignment]}
-        regrade = run_autograde(course, ASSIGNMENT, "--jobs", "4", "--force", timeout=1800)
+    for assignment in ASSIGNMENTS:
+        runs[assignment] = run_autograde(course, assignment, "--jobs", JOBS, timeout=1800)
+        first[assignment] = {student: grade_cell_outputs(course, student, assignment)
+                             for student in honest[assignment]}
+    regrade = run_autograde(course, ASSIGNMENT, "--jobs", JOBS, "--force", timeout=1800)
     return {"course": course, "honest": honest, "runs": runs, "first": first,
             "regrade": regrade}
 
