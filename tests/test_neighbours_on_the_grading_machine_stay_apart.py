@@ -104,7 +104,9 @@ def free_disk():
 
 
 @pytest.fixture(scope="module")
-def graded_neighbours(tmp_path_factory):
+def graded_neighbours(tmp_path_factory, student_venv):
+    # student_venv: its 1.5 GB install, in another pytest-xdist process, would count as the
+    # disk filler's otherwise; it is built before this grading starts
     from autograder.nbgrader_cli import make_course
 
     course = make_course(tmp_path_factory.mktemp("neighbours"), [ASSIGNMENT])
