@@ -22,6 +22,8 @@ from .sandbox.usage import Usage
 
 FALLBACK_NOTE = "sandbox: fallback mode"
 EXIT_REGRADE = 75  # EX_TEMPFAIL: the machine was too busy to grade fairly; grade again
+STOPS_BEFORE_CUT = 2  # cells stopped at their time limit before the demo cells are left out
+TIME_STOPS = ("timeout", "waited")
 REGRADE_PROBLEM = ("the grading machine was too busy to grade your notebook; it will be graded "
                    "again (this costs you nothing)")
 
@@ -71,21 +73,22 @@ def run_student_cells(kernel, notebook, report):
     """Stage 2: execute every code cell except grade cells, in order, in the sandbox.
 
     Once the notebook's budget (``notebook_seconds`` of CPU time, or ``wait_factor`` times as
-    much running) is spent, only the cells that define graded code still run, so that slow
-    demo cells never cost the exercises after them; the report names the cells left out. A
-    cell the machine starved runs once more in a fresh kernel; starved again, it raises
-    SandboxFailure("starved").
+    much running) is spent, or ``STOPS_BEFORE_CUT`` cells were stopped at their time limit (a
+    hang in a function is met again in every demo cell that calls it), only the cells that
+    define graded code still run, so that slow demo cells never cost the exercises after them;
+    the report names the cells left out. A cell the machine starved runs once more in a fresh
+    kernel; starved again, it raises SandboxFailure("starved").
     """
     budget = Allowance.of(kernel.limits.notebook_seconds, kernel.limits.wait_factor)
-    spent, left_out = Usage(), []
+    spent, left_out, stopped = Usage(), [], []
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
         cell.outputs, cell.execution_count = [], None
         if is_autograded_cell(cell):
             continue
-        if (spent.cpu > budget.cpu or spent.given > budget.wait) \
-                and not defines_graded_code(cell):
+        if (spent.cpu > budget.cpu or spent.given > budget.wait
+                or len(stopped) >= STOPS_BEFORE_CUT) and not defines_graded_code(cell):
             left_out.append(index + 1)
             continue
         run = kernel.run_cell(notebook, index)
@@ -96,17 +99,27 @@ def run_student_cells(kernel, notebook, report):
                 raise SandboxFailure("starved", f"cell {index + 1} could not be run: "
                                                 f"{run.message}")
         spent += run.used
+        if run.status in TIME_STOPS:
+            stopped.append(index + 1)
         if run.status not in ("ok", "error"):
             report.notes.append(f"cell {index + 1} was stopped: {run.message}")
         if run.output_cut:
             report.notes.append(f"cell {index + 1} {run.output_cut}")
     if left_out:
-        report.notes.append(
-            f"the notebook used more than its {budget.cpu:g} s of CPU time in all (or "
-            f"{budget.wait:g} s of running): cell{'s' if len(left_out) > 1 else ''} "
-            f"{', '.join(map(str, left_out))} (not your solutions) "
-            f"{'were' if len(left_out) > 1 else 'was'} left out; the cells that define your "
-            f"functions still ran")
+        report.notes.append(f"{_why_cut(budget, stopped)}: {_cells(left_out)} (not your "
+                            f"solutions) {'were' if len(left_out) > 1 else 'was'} left out; the "
+                            f"cells that define your functions still ran")
+
+
+def _cells(numbers):
+    return f"cell{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
+
+
+def _why_cut(budget, stopped):
+    if len(stopped) >= STOPS_BEFORE_CUT:
+        return f"{_cells(stopped)} ran out of time (look for an endless loop or a wait)"
+    return (f"the notebook used more than its {budget.cpu:g} s of CPU time in all (or "
+            f"{budget.wait:g} s of running)")
 
 
 def write_grade_outputs(notebook, grade_cells, reports, report):

@@ -22,6 +22,21 @@ def test_past_the_notebook_budget_demo_cells_are_left_out_and_solutions_still_ru
                for note in report.notes), report.notes
 
 
+
+@pytest.mark.parametrize("hang", ["while True:\n        pass", "time.sleep(10**6)"],
+                         ids=["spinning", "sleeping"])
+def test_after_two_cells_stopped_at_their_limit_the_demo_cells_are_left_out(hang):
+    """A hang in a function stops every demo cell that calls it, at a restart each; after two,
+    the demo cells are left out, the solutions still run and the exercises are still graded."""
+    hanging = f"import time\ndef slow_helper():\n    {hang}"
+    report, exercises = grade_snippets(
+        [hanging, "slow_helper()", "slow_helper()", "slow_helper()", solution_cell(PREDICT),
+         "print('a demo cell')"], {"predict": 1.0}, Limits(cell_seconds=1))
+    assert exercises["predict"].fraction == 1.0
+    assert any(note.startswith("cells 2, 3 ran out of time") and
+               "cells 4, 6 (not your solutions) were left out" in note
+               for note in report.notes), report.notes
+
 @pytest.mark.skipif(isolation.detect().mode != "bubblewrap", reason="needs bubblewrap")
 def test_tmp_is_small_and_private():
     fill = ("import os\ntry:\n    with open('/tmp/big', 'wb') as f:\n"
