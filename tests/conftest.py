@@ -117,16 +117,20 @@ def student_wheel(tmp_path_factory):
 @pytest.fixture(scope="session")
 def student_venv(tmp_path_factory, student_wheel):
     """A fresh venv with only what a student installs: nbgrader, ipykernel, torch and the
-    student wheel. Returns its folder (``bin/python``, ``bin/nbgrader``)."""
+    student wheel. Returns its folder (``bin/python``, ``bin/nbgrader``). torch is the test
+    venv's, hard-linked in (``autograder.deploy.links``); pip installs the rest."""
     import subprocess
     import sys
 
+    from autograder.deploy.links import link_into
+
     def build():
         venv = tmp_path_factory.mktemp("student") / "venv"
+        requirements = ["torch==2.13.0", "nbgrader>=0.9,<0.10", "ipykernel", str(student_wheel)]
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+        link_into(venv, requirements[:1])
         subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                        "torch==2.13.0", "nbgrader>=0.9,<0.10", "ipykernel", str(student_wheel)],
-                       check=True, capture_output=True, timeout=1800)
+                        *requirements], check=True, capture_output=True, timeout=1800)
         return venv
     return once_per_run(tmp_path_factory, "student_venv", build)
 

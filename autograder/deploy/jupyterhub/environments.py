@@ -9,7 +9,7 @@
 Each also holds the nbgrader settings of its users (``etc/jupyter/nbgrader_config.py``: the
 exchange, and for the instructor the course folder). An environment is built once and again
 only when what goes into it changes (its ``.dlbio-requirements`` file records that); a changed
-wheel alone is reinstalled.
+wheel alone is reinstalled. A pinned torch this Python has is hard-linked in (``links``).
 """
 import hashlib
 import importlib.metadata
@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import jupyterhub
 
+from ..links import link_into
 from .commands import run
 
 STUDENT_SERVER_EXTENSIONS_OFF = ("nbgrader.server_extensions.formgrader",
@@ -79,6 +80,7 @@ def build(env, python, requirements, finish=None):
     shutil.rmtree(env, ignore_errors=True)
     env.parent.mkdir(parents=True, exist_ok=True)
     run([python, "-m", "venv", env])
+    link_into(env, requirements)  # torch: hard links to this Python's, not a second 1.5 GB
     run([env / "bin" / "pip", "install", "--quiet", *requirements])
     if finish is not None:
         finish(env)
