@@ -145,7 +145,8 @@ def starve(kernel):
 
 @pytest.fixture
 def short_ceiling(monkeypatch):
-    """A starved sandbox is stopped after 4 s of wall time, not the course's minute."""
+    """A starved sandbox is stopped after its waiting allowance of wall time (at least 4 s),
+    not the course's minute."""
     monkeypatch.setattr(allowance, "CEILING_FACTOR", 1)
     monkeypatch.setattr(allowance, "CEILING_FLOOR", 4.0)
 
